@@ -1,0 +1,283 @@
+package io.bpfring.bpf;
+
+import io.bpfring.ring.RingLayout;
+import io.bpfring.sys.Errno;
+import io.bpfring.sys.Sys;
+import io.bpfring.sys.SysException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A BPF map: created here or opened from a path pinned in bpffs. Closing releases the fd; the
+ * kernel frees the map when no fd, program or pin holds it any more.
+ */
+public final class BpfMap implements AutoCloseable {
+    /** update flag: create or replace. */
+    public static final long ANY = 0;
+    /** update flag: create only, EEXIST if the key is there. */
+    public static final long NO_EXIST = 1;
+    /** update flag: replace only, ENOENT if the key is absent. */
+    public static final long EXIST = 2;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]{0,15}");
+    /** bpf_attr offsets for BPF_MAP_*_ELEM. */
+    private static final long ELEM_KEY = 8;
+    private static final long ELEM_VALUE = 16;
+    private static final long ELEM_FLAGS = 24;
+    private static final long MAP_INFO_SIZE = 88;
+
+    private final int fd;
+    private final MapType type;
+    private final int keySize;
+    private final int valueSize;
+    private final int maxEntries;
+    private final String name;
+    private boolean closed;
+
+    private BpfMap(int fd, MapType type, int keySize, int valueSize, int maxEntries, String name) {
+        this.fd = fd;
+        this.type = type;
+        this.keySize = keySize;
+        this.valueSize = valueSize;
+        this.maxEntries = maxEntries;
+        this.name = name;
+    }
+
+    /** A ring buffer of {@code size} data bytes: a power of 2 and a multiple of the page size. */
+    public static BpfMap ringBuf(String name, int size) {
+        checkRingSize(size);
+        return create(MapType.RINGBUF, name, 0, 0, size, 0);
+    }
+
+    /** An array of {@code entries} values of {@code valueSize} bytes, keyed by a u32 index. */
+    public static BpfMap array(String name, int valueSize, int entries) {
+        return create(MapType.ARRAY, name, 4, valueSize, entries, 0);
+    }
+
+    /** An array that holds one value per possible CPU at each index. */
+    public static BpfMap perCpuArray(String name, int valueSize, int entries) {
+        return create(MapType.PERCPU_ARRAY, name, 4, valueSize, entries, 0);
+    }
+
+    /** A hash table of at most {@code entries} keys. */
+    public static BpfMap hash(String name, int keySize, int valueSize, int entries) {
+        return create(MapType.HASH, name, keySize, valueSize, entries, 0);
+    }
+
+    /** Creates a map of any type bpfring knows. Sizes are checked by the kernel except the ring's. */
+    public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries, int flags) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("map name '" + name
+                    + "' must be at most 15 characters of letters, digits, '_' and '.'");
+        }
+        if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
+            checkRingSize(maxEntries);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
+            attr.set(JAVA_INT, 0, type.id());
+            attr.set(JAVA_INT, 4, keySize);
+            attr.set(JAVA_INT, 8, valueSize);
+            attr.set(JAVA_INT, 12, maxEntries);
+            attr.set(JAVA_INT, 16, flags);
+            MemorySegment.copy(name.getBytes(), 0, attr, JAVA_BYTE, 28, name.length());
+            int fd = Sys.bpf(Cmd.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE " + type + " '" + name + "')");
+            return new BpfMap(fd, type, keySize, valueSize, maxEntries, name);
+        }
+    }
+
+    private static void checkRingSize(long size) {
+        long page = Sys.pageSize();
+        if (!RingLayout.isValidSize(size, page)) {
+            long suggestion = size <= page ? page : Long.highestOneBit(size - 1) << 1;
+            throw new IllegalArgumentException("ring size " + size + " must be a power of 2 and a multiple of the page size ("
+                    + page + " bytes); try " + suggestion);
+        }
+    }
+
+    /** Opens a map pinned at {@code path} in bpffs. */
+    public static BpfMap openPinned(Path path) {
+        int fd;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
+            attr.set(JAVA_LONG, 0, arena.allocateFrom(path.toString()).address());
+            fd = Sys.bpf(Cmd.OBJ_GET, attr, "bpf(BPF_OBJ_GET " + path + ")");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
+            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
+            attr.set(JAVA_INT, 0, fd);
+            attr.set(JAVA_INT, 4, (int) MAP_INFO_SIZE);
+            attr.set(JAVA_LONG, 8, info.address());
+            Sys.bpf(Cmd.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD " + path + ")");
+            String name = info.asSlice(24, 16).getString(0);
+            return new BpfMap(fd, MapType.ofId(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8),
+                    info.get(JAVA_INT, 12), info.get(JAVA_INT, 16), name);
+        } catch (RuntimeException e) {
+            Sys.close(fd);
+            throw e;
+        }
+    }
+
+    /** Pins the map at {@code path} in bpffs (mounting bpffs first when it is missing). */
+    public void pin(Path path) {
+        Mounts.ensureBpffs(path);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
+            attr.set(JAVA_LONG, 0, arena.allocateFrom(path.toString()).address());
+            attr.set(JAVA_INT, 8, fd());
+            Sys.bpf(Cmd.OBJ_PIN, attr, "bpf(BPF_OBJ_PIN " + path + ")");
+        }
+    }
+
+    /**
+     * Looks {@code key} up and copies its value into {@code value}.
+     *
+     * @return false when the key is absent
+     */
+    public boolean lookup(MemorySegment key, MemorySegment value) {
+        checkKey(key);
+        checkValue(value);
+        return elementCall(Cmd.MAP_LOOKUP_ELEM, "BPF_MAP_LOOKUP_ELEM", key, value, 0);
+    }
+
+    /** Sets {@code key} to {@code value}; {@code flags} is {@link #ANY}, {@link #NO_EXIST} or {@link #EXIST}. */
+    public void update(MemorySegment key, MemorySegment value, long flags) {
+        checkKey(key);
+        checkValue(value);
+        if (!elementCall(Cmd.MAP_UPDATE_ELEM, "BPF_MAP_UPDATE_ELEM", key, value, flags)) {
+            throw new SysException("bpf(BPF_MAP_UPDATE_ELEM '" + name + "')", Errno.ENOENT,
+                    "the key is absent and EXIST was asked for");
+        }
+    }
+
+    /** Deletes {@code key}; returns false when it was absent. */
+    public boolean delete(MemorySegment key) {
+        checkKey(key);
+        return elementCall(Cmd.MAP_DELETE_ELEM, "BPF_MAP_DELETE_ELEM", key, MemorySegment.NULL, 0);
+    }
+
+    /**
+     * Writes the key after {@code key} (the first key when {@code key} is null) into {@code next}.
+     *
+     * @return false when there is no further key
+     */
+    public boolean nextKey(MemorySegment key, MemorySegment next) {
+        if (key != null) {
+            checkKey(key);
+        }
+        checkKey(next);
+        return elementCall(Cmd.MAP_GET_NEXT_KEY, "BPF_MAP_GET_NEXT_KEY", key == null ? MemorySegment.NULL : key, next, 0);
+    }
+
+    /** The value of {@code key} copied out, or empty when absent. */
+    public Optional<byte[]> lookup(byte[] key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(valueBufferSize(), 8);
+            if (!lookup(arena.allocateFrom(JAVA_BYTE, key), value)) {
+                return Optional.empty();
+            }
+            return Optional.of(value.toArray(JAVA_BYTE));
+        }
+    }
+
+    public void update(byte[] key, byte[] value, long flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            update(arena.allocateFrom(JAVA_BYTE, key), arena.allocateFrom(JAVA_BYTE, value), flags);
+        }
+    }
+
+    public boolean delete(byte[] key) {
+        try (Arena arena = Arena.ofConfined()) {
+            return delete(arena.allocateFrom(JAVA_BYTE, key));
+        }
+    }
+
+    /** Returns false for ENOENT, throws for any other failure. */
+    private boolean elementCall(int cmd, String cmdName, MemorySegment key, MemorySegment value, long flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
+            attr.set(JAVA_INT, 0, fd());
+            attr.set(JAVA_LONG, ELEM_KEY, key.address());
+            attr.set(JAVA_LONG, ELEM_VALUE, value.address());
+            attr.set(JAVA_LONG, ELEM_FLAGS, flags);
+            int result = Sys.bpfOrErrno(cmd, attr);
+            if (result == -Errno.ENOENT) {
+                return false;
+            }
+            if (result < 0) {
+                throw new SysException("bpf(" + cmdName + " '" + name + "')", -result);
+            }
+            return true;
+        }
+    }
+
+    private void checkKey(MemorySegment key) {
+        if (key.byteSize() != keySize) {
+            throw new IllegalArgumentException("map '" + name + "' takes keys of " + keySize
+                    + " bytes, got " + key.byteSize());
+        }
+    }
+
+    private void checkValue(MemorySegment value) {
+        if (value.byteSize() < valueBufferSize()) {
+            throw new IllegalArgumentException("map '" + name + "' needs " + valueBufferSize()
+                    + " bytes for a value, got " + value.byteSize());
+        }
+    }
+
+    /** Bytes a lookup writes: the value size, or for a per-CPU map one 8-aligned value per possible CPU. */
+    public long valueBufferSize() {
+        return type.isPerCpu() ? ((valueSize + 7L) & ~7L) * Cpus.possibleCount() : valueSize;
+    }
+
+    /** The map's fd; an {@link IllegalStateException} once closed. */
+    public int fd() {
+        if (closed) {
+            throw new IllegalStateException("map '" + name + "' is closed");
+        }
+        return fd;
+    }
+
+    public MapType type() {
+        return type;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    public int valueSize() {
+        return valueSize;
+    }
+
+    /** The entry count; for a ring buffer, its data size in bytes. */
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Sys.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return type + " map '" + name + "' (fd " + fd + ")";
+    }
+}

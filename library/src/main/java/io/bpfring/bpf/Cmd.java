@@ -1,0 +1,22 @@
+package io.bpfring.bpf;
+
+/** bpf(2) commands and the size of {@code union bpf_attr} that bpfring passes. */
+final class Cmd {
+    static final int MAP_CREATE = 0;
+    static final int MAP_LOOKUP_ELEM = 1;
+    static final int MAP_UPDATE_ELEM = 2;
+    static final int MAP_DELETE_ELEM = 3;
+    static final int MAP_GET_NEXT_KEY = 4;
+    static final int PROG_LOAD = 5;
+    static final int OBJ_PIN = 6;
+    static final int OBJ_GET = 7;
+    static final int PROG_TEST_RUN = 10;
+    static final int OBJ_GET_INFO_BY_FD = 15;
+    static final int LINK_CREATE = 28;
+
+    /** sizeof(union bpf_attr) in the UAPI headers bpfring was written against; unused bytes stay zero. */
+    static final long ATTR_SIZE = 144;
+
+    private Cmd() {
+    }
+}

@@ -1,0 +1,350 @@
+package io.bpfring.reader;
+
+import io.bpfring.bpf.BpfMap;
+import io.bpfring.bpf.MapType;
+import io.bpfring.ring.RecordHandler;
+import io.bpfring.ring.RingConsumer;
+import io.bpfring.sys.Epoll;
+import io.bpfring.sys.EventFd;
+import io.bpfring.sys.Sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reads any number of kernel ring buffers ({@code BPF_MAP_TYPE_RINGBUF}) through their memory
+ * mappings, each ring with its own handler, waiting on one epoll: bpfring's
+ * {@code ring_buffer__*}.
+ *
+ * <pre>{@code
+ * try (RingBufReader reader = RingBufReader.of(events, record -> {
+ *         System.out.println(record.getInt(0));
+ *         return true;
+ *     })) {
+ *     while (running) {
+ *         reader.poll(Duration.ofMillis(100));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> A reader is used by one consuming thread: {@code poll}, {@code busyPoll},
+ * {@code consume} and the handlers run there, and records reach each handler in ring order.
+ * {@link #wakeup()} and {@link #close()} may be called from any thread. A handler may call
+ * {@link #close()} (the reader closes when the handler returns), but not poll or consume.
+ *
+ * <p><b>Wake-ups.</b> {@link #poll} returns once it has delivered records, at its timeout, after
+ * {@link #wakeup()}, or at {@link #close()}; in each case it first delivers what is already
+ * committed. A {@code wakeup()} while no poll runs makes the next poll return at once, as
+ * {@link java.nio.channels.Selector#wakeup()} does.
+ */
+public final class RingBufReader implements AutoCloseable {
+    private static final int EVENTFD_DATA = -1;
+
+    private final Arena arena = Arena.ofShared();
+    private final Epoll epoll = new Epoll(16);
+    private final EventFd wakeups = new EventFd();
+    private final List<Ring> rings = new ArrayList<>();
+    private final ReentrantLock consuming = new ReentrantLock();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private volatile boolean closed;
+    private boolean released;
+    private boolean stopRequested;
+
+    /** An empty reader; {@link #add} rings to it. */
+    public RingBufReader() {
+        epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
+    }
+
+    /** A reader of one ring. */
+    public static RingBufReader of(BpfMap ringMap, RecordHandler handler) {
+        RingBufReader reader = new RingBufReader();
+        try {
+            reader.add(ringMap, handler);
+            return reader;
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Maps another ring and delivers its records to {@code handler}. The map stays the caller's:
+     * the reader neither closes it nor needs it open after this call.
+     */
+    public Ring add(BpfMap ringMap, RecordHandler handler) {
+        if (ringMap.type() != MapType.RINGBUF) {
+            throw new IllegalArgumentException(ringMap + " is not a ring buffer (BPF_MAP_TYPE_RINGBUF)");
+        }
+        enter();
+        try {
+            int fd = ringMap.fd();
+            long page = Sys.pageSize();
+            long size = ringMap.maxEntries();
+            String what = "mmap(ring '" + ringMap.name() + "')";
+            MemorySegment consumerPage = Sys.map(arena, fd, page, 0, Sys.PROT_READ | Sys.PROT_WRITE, what);
+            MemorySegment producerSide = Sys.map(arena, fd, page + 2 * size, page, Sys.PROT_READ, what);
+            RingConsumer consumer = new RingConsumer(consumerPage, producerSide,
+                    producerSide.asSlice(page, 2 * size), size);
+            Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, handler);
+            epoll.add(fd, Epoll.EPOLLIN, ring.index);
+            rings.add(ring);
+            return ring;
+        } finally {
+            exit();
+        }
+    }
+
+    /** The rings, in the order they were added. */
+    public List<Ring> rings() {
+        return List.copyOf(rings);
+    }
+
+    public Ring ring(int index) {
+        return rings.get(index);
+    }
+
+    /** Waits without a limit for records; see {@link #poll(Duration)}. */
+    public int poll() {
+        return run(null, false);
+    }
+
+    /**
+     * Delivers the records that are committed, waiting on epoll up to {@code timeout} for some if
+     * there are none. Returns early on {@link #wakeup()} or {@link #close()}, or when a handler
+     * returns false.
+     *
+     * @return the number of records delivered
+     */
+    public int poll(Duration timeout) {
+        return run(timeout, false);
+    }
+
+    /**
+     * Like {@link #poll(Duration)}, but spins on the producer positions instead of sleeping:
+     * the lowest latency, at the cost of a busy core.
+     */
+    public int busyPoll(Duration timeout) {
+        return run(timeout, true);
+    }
+
+    /** Delivers every committed record of every ring, without waiting. */
+    public int consume() {
+        return consume(Long.MAX_VALUE);
+    }
+
+    /** Delivers at most {@code max} committed records, without waiting. */
+    public int consume(long max) {
+        enter();
+        try {
+            return consumeAll(max);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Ends a running or the next {@code poll} after it has delivered what is committed.
+     * Any thread may call it.
+     */
+    public void wakeup() {
+        wakeRequested.set(true);
+        wakeups.signal();
+    }
+
+    /** The epoll fd, readable when a ring has data, for callers that run their own event loop. */
+    public int epollFd() {
+        checkOpen();
+        return epoll.fd();
+    }
+
+    /**
+     * Releases every mapping and fd. A poll running on another thread delivers what is
+     * committed and returns first; any thread may call it, and again.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        wakeups.signal();
+        if (consuming.isHeldByCurrentThread()) {
+            return; // called from a handler: released when the poll returns
+        }
+        consuming.lock();
+        try {
+            release();
+        } finally {
+            consuming.unlock();
+        }
+    }
+
+    private int run(Duration timeout, boolean busy) {
+        long deadline = deadline(timeout);
+        enter();
+        try {
+            while (true) {
+                int delivered = consumeAll(Long.MAX_VALUE);
+                if (delivered > 0 || stopRequested || closed) {
+                    return delivered;
+                }
+                if (wakeRequested.get() && wakeRequested.getAndSet(false)) {
+                    wakeups.drain();
+                    return 0;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return 0;
+                }
+                if (busy) {
+                    Thread.onSpinWait();
+                } else if (!anyCommitted()) {
+                    epoll.await(timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    private static long deadline(Duration timeout) {
+        if (timeout == null) {
+            return Long.MAX_VALUE;
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
+        return System.nanoTime() + nanos;
+    }
+
+    private int consumeAll(long max) {
+        stopRequested = false;
+        int delivered = 0;
+        for (int i = 0; i < rings.size() && delivered < max && !stopRequested; i++) {
+            delivered += rings.get(i).consumer.consume(rings.get(i).handler, max - delivered);
+        }
+        return delivered;
+    }
+
+    private boolean anyCommitted() {
+        for (Ring ring : rings) {
+            if (ring.consumer.hasCommittedRecord()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void enter() {
+        consuming.lock();
+        if (consuming.getHoldCount() > 1) {
+            consuming.unlock();
+            throw new IllegalStateException("a handler may not poll or consume its own reader");
+        }
+        if (closed) {
+            consuming.unlock();
+            throw new IllegalStateException("the reader is closed");
+        }
+    }
+
+    private void exit() {
+        try {
+            if (closed) {
+                release();
+            }
+        } finally {
+            consuming.unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the reader is closed");
+        }
+    }
+
+    private void release() {
+        if (!released) {
+            released = true;
+            epoll.close();
+            wakeups.close();
+            arena.close();
+        }
+    }
+
+    /** One ring of a reader: its positions, and consumption of it alone. */
+    public final class Ring {
+        private final int index;
+        private final String name;
+        private final int mapFd;
+        private final RingConsumer consumer;
+        private final RecordHandler handler;
+
+        private Ring(int index, String name, int mapFd, RingConsumer consumer, RecordHandler handler) {
+            this.index = index;
+            this.name = name;
+            this.mapFd = mapFd;
+            this.consumer = consumer;
+            this.handler = record -> {
+                boolean goOn = handler.onRecord(record);
+                if (!goOn) {
+                    stopRequested = true;
+                }
+                return goOn;
+            };
+        }
+
+        /** Delivers this ring's committed records, without waiting. */
+        public int consume() {
+            return consume(Long.MAX_VALUE);
+        }
+
+        /** Delivers at most {@code max} of this ring's committed records, without waiting. */
+        public int consume(long max) {
+            enter();
+            try {
+                stopRequested = false;
+                return consumer.consume(handler, max);
+            } finally {
+                exit();
+            }
+        }
+
+        public long consumerPosition() {
+            checkOpen();
+            return consumer.consumerPosition();
+        }
+
+        public long producerPosition() {
+            checkOpen();
+            return consumer.producerPosition();
+        }
+
+        /** Bytes reserved by producers and not consumed yet, record headers included. */
+        public long availableBytes() {
+            checkOpen();
+            return consumer.availableBytes();
+        }
+
+        /** The ring's data size in bytes. */
+        public long size() {
+            return consumer.size();
+        }
+
+        /** The fd of the ring's map, as it was when added. */
+        public int mapFd() {
+            return mapFd;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public int index() {
+            return index;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.bpfring.ring;
+
+/**
+ * The ring's contents break the protocol: a record length that runs past the producer position
+ * or the ring, or positions that cannot be. The consumer stops before reading anything outside
+ * the ring; the consumer position stays at the bad record.
+ */
+public class CorruptRingException extends RuntimeException {
+    public CorruptRingException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,93 @@
+package io.bpfring.ring;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * A zero-copy view of one record's payload, in place in the ring. One view is reused for every
+ * record of a ring, so reading records allocates nothing; it is valid only inside
+ * {@link RecordHandler#onRecord}. Reads are bounded by the record: an offset past its length is an
+ * {@link IndexOutOfBoundsException}. Multi-byte reads use the native byte order, as BPF programs
+ * write it.
+ */
+public final class RecordView {
+    private final MemorySegment data;
+    private long offset;
+    private int length;
+    private long position;
+
+    RecordView(MemorySegment data) {
+        this.data = data;
+    }
+
+    void set(long offset, int length, long position) {
+        this.offset = offset;
+        this.length = length;
+        this.position = position;
+    }
+
+    /** The payload length in bytes. */
+    public int length() {
+        return length;
+    }
+
+    /** The ring position of this record's header: the producer counter when it was reserved. */
+    public long position() {
+        return position;
+    }
+
+    public byte getByte(long at) {
+        return data.get(JAVA_BYTE, offset + Objects.checkFromIndexSize(at, 1, length));
+    }
+
+    public short getShort(long at) {
+        return data.get(JAVA_SHORT_UNALIGNED, offset + Objects.checkFromIndexSize(at, 2, length));
+    }
+
+    public int getInt(long at) {
+        return data.get(JAVA_INT_UNALIGNED, offset + Objects.checkFromIndexSize(at, 4, length));
+    }
+
+    public long getLong(long at) {
+        return data.get(JAVA_LONG_UNALIGNED, offset + Objects.checkFromIndexSize(at, 8, length));
+    }
+
+    /**
+     * A NUL-terminated UTF-8 string of at most {@code maxBytes} bytes at {@code at}, as BPF's
+     * {@code bpf_get_current_comm} and {@code bpf_probe_read_str} write them.
+     */
+    public String getString(long at, int maxBytes) {
+        Objects.checkFromIndexSize(at, maxBytes, length);
+        long start = offset + at;
+        int n = 0;
+        while (n < maxBytes && data.get(JAVA_BYTE, start + n) != 0) {
+            n++;
+        }
+        byte[] bytes = new byte[n];
+        MemorySegment.copy(data, JAVA_BYTE, start, bytes, 0, n);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The payload as a memory segment: no copy, valid only inside the handler call. */
+    public MemorySegment segment() {
+        return data.asSlice(offset, length);
+    }
+
+    /** Copies the payload out of the ring. */
+    public byte[] toByteArray() {
+        byte[] bytes = new byte[length];
+        MemorySegment.copy(data, JAVA_BYTE, offset, bytes, 0, length);
+        return bytes;
+    }
+
+    /** Copies the payload into {@code target} at {@code targetOffset}. */
+    public void copyTo(MemorySegment target, long targetOffset) {
+        MemorySegment.copy(data, offset, target, targetOffset, length);
+    }
+}

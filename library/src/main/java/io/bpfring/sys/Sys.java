@@ -1,0 +1,308 @@
+package io.bpfring.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The one place that talks to the native linker: thin wrappers over the system calls bpfring
+ * needs. Every failure becomes a {@link SysException} that names the call and the errno.
+ *
+ * <p>Nothing here knows what BPF means; the callers give each call its name for the message.
+ */
+public final class Sys {
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int O_NONBLOCK = 0x800;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    // Each thread gets its own errno capture buffer, so no call allocates.
+    private static final ThreadLocal<MemorySegment> CAPTURE =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
+
+    private static final Arch ARCH = Arch.current();
+
+    private static final MethodHandle SYSCALL = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle MMAP = downcall("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall("munmap",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = downcall("close",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = downcall("eventfd",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = downcall("read",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle WRITE = downcall("write",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle MOUNT = downcall("mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle SYSCONF = downcall("sysconf",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+
+    private static final int SC_PAGESIZE = 30;
+    private static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
+
+    private Sys() {
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker.Option[] all = new Linker.Option[options.length + 1];
+        all[0] = Linker.Option.captureCallState("errno");
+        System.arraycopy(options, 0, all, 1, options.length);
+        MemorySegment symbol = LINKER.defaultLookup().find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
+        return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    private static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
+    /** The size of a memory page. */
+    public static long pageSize() {
+        return PAGE_SIZE;
+    }
+
+    /**
+     * bpf(2). Returns the non-negative result (an fd for commands that create objects).
+     *
+     * @param what names the command in the error message, e.g. "bpf(BPF_MAP_CREATE)"
+     */
+    public static int bpf(int cmd, MemorySegment attr, String what) {
+        return (int) checked(bpfOrErrno(cmd, attr), what);
+    }
+
+    /** bpf(2) that reports failure instead of throwing: the result, or -errno. */
+    public static int bpfOrErrno(int cmd, MemorySegment attr) {
+        return (int) syscall(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
+    }
+
+    /** perf_event_open(2); returns the new fd. */
+    public static int perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags, String what) {
+        return (int) checked(syscall(ARCH.perfEventOpen, attr.address(), pid, cpu, groupFd, flags), what);
+    }
+
+    /** syscall(2): the result, or -errno. */
+    private static long syscall(long number, long a, long b, long c, long d, long e) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            long result = (long) SYSCALL.invokeExact(capture, number, a, b, c, d, e);
+            return result < 0 ? -errno(capture) : result;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long checked(long resultOrErrno, String what) {
+        if (resultOrErrno < 0) {
+            throw new SysException(what, (int) -resultOrErrno);
+        }
+        return resultOrErrno;
+    }
+
+    /**
+     * mmap(2) of {@code length} bytes of {@code fd} at {@code offset}, unmapped when {@code arena}
+     * closes. Access after that is an {@link IllegalStateException}, never a fault.
+     */
+    public static MemorySegment map(Arena arena, int fd, long length, long offset, int prot, String what) {
+        MemorySegment capture = CAPTURE.get();
+        MemorySegment address;
+        try {
+            address = (MemorySegment) MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (address.address() == -1L) {
+            throw new SysException(what, errno(capture));
+        }
+        return address.reinterpret(length, arena, Sys::unmap);
+    }
+
+    private static void unmap(MemorySegment mapping) {
+        try {
+            // The arena is closing: a failure here has nobody to report to and cannot happen
+            // for a range that mmap returned.
+            int ignored = (int) MUNMAP.invokeExact(CAPTURE.get(), mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** close(2); closing -1 is a no-op. */
+    public static void close(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            int ignored = (int) CLOSE.invokeExact(CAPTURE.get(), fd);
+            // Linux releases the fd even when close reports an error (EINTR, EIO): never retry.
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** ioctl(2) with an integer argument. */
+    public static int ioctl(int fd, long request, long arg, String what) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            int result = (int) IOCTL.invokeExact(capture, fd, request, arg);
+            return (int) checkedWith(result, capture, what);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int epollCreate() {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) checkedWith((int) EPOLL_CREATE1.invokeExact(capture, O_CLOEXEC), capture, "epoll_create1");
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static void epollCtl(int epfd, int op, int fd, MemorySegment event, String what) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            checkedWith((int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event), capture, what);
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** epoll_wait(2); an interrupted wait (EINTR) returns 0 events. */
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try {
+            result = (int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMillis);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (result < 0) {
+            int errno = errno(capture);
+            if (errno == Errno.EINTR) {
+                return 0;
+            }
+            throw new SysException("epoll_wait", errno);
+        }
+        return result;
+    }
+
+    public static int eventfd(int flags) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            return (int) checkedWith((int) EVENTFD.invokeExact(capture, 0, flags), capture, "eventfd");
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** read(2); returns the byte count, or -errno when the call failed. */
+    public static long read(int fd, MemorySegment buffer) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            long result = (long) READ.invokeExact(capture, fd, buffer, buffer.byteSize());
+            return result < 0 ? -errno(capture) : result;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** write(2); returns the byte count, or -errno when the call failed. */
+    public static long write(int fd, MemorySegment buffer) {
+        MemorySegment capture = CAPTURE.get();
+        try {
+            long result = (long) WRITE.invokeExact(capture, fd, buffer, buffer.byteSize());
+            return result < 0 ? -errno(capture) : result;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** mount(2) of a pseudo file system such as tracefs or bpffs. */
+    public static void mount(String source, String target, String type) {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            int result = (int) MOUNT.invokeExact(capture, arena.allocateFrom(source), arena.allocateFrom(target),
+                    arena.allocateFrom(type), 0L, MemorySegment.NULL);
+            checkedWith(result, capture, "mount(" + type + " on " + target + ")");
+        } catch (SysException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long sysconf(int name) {
+        try {
+            return (long) SYSCONF.invokeExact(CAPTURE.get(), name);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static long checkedWith(long result, MemorySegment capture, String what) {
+        if (result < 0) {
+            throw new SysException(what, errno(capture));
+        }
+        return result;
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(t);
+    }
+
+    /** System call numbers, which differ by architecture (there is no libc wrapper for these). */
+    private record Arch(long bpf, long perfEventOpen) {
+        static Arch current() {
+            String arch = System.getProperty("os.arch");
+            return switch (arch) {
+                case "amd64", "x86_64" -> new Arch(321, 298);
+                case "aarch64", "arm64", "riscv64", "loongarch64" -> new Arch(280, 241);
+                default -> throw new UnsupportedOperationException(
+                        "bpfring knows the system call numbers of x86_64, aarch64, riscv64 and loongarch64, not " + arch);
+            };
+        }
+    }
+}

@@ -1,0 +1,39 @@
+# Sourced by ./bpfring and ./run-tests: finds a JDK >= 22 (JAVA_HOME first, then the newest
+# under /usr/lib/jvm), exports JAVA_HOME, and mounts tracefs and bpffs when root and missing.
+
+java_feature() { # prints the feature release of the JDK at $1, or nothing
+  [ -x "$1/bin/javac" ] || return 0
+  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
+    awk -F'= ' '/java.specification.version/ { split($2, v, "."); print v[1] }'
+}
+
+find_jdk() {
+  local home v best="" best_v=0
+  if [ -n "${JAVA_HOME:-}" ]; then
+    v=$(java_feature "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 22 ]; then echo "$JAVA_HOME"; return 0; fi
+  fi
+  for home in /usr/lib/jvm/*; do
+    v=$(java_feature "$home")
+    if [ -n "$v" ] && [ "$v" -ge 22 ] && [ "$v" -gt "$best_v" ]; then best="$home"; best_v=$v; fi
+  done
+  [ -n "$best" ] && echo "$best"
+}
+
+if ! JAVA_HOME=$(find_jdk); then
+  echo "bpfring needs a JDK 22 or newer (25 recommended): none in JAVA_HOME or /usr/lib/jvm." >&2
+  echo "Install one, or point JAVA_HOME at it." >&2
+  exit 1
+fi
+export JAVA_HOME
+export PATH="$JAVA_HOME/bin:$PATH"
+
+if [ "$(id -u)" -eq 0 ]; then
+  if [ ! -d /sys/kernel/tracing/events ] && [ ! -d /sys/kernel/debug/tracing/events ]; then
+    mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null ||
+      echo "warning: could not mount tracefs at /sys/kernel/tracing" >&2
+  fi
+  if ! grep -qs ' /sys/fs/bpf bpf ' /proc/self/mounts; then
+    mount -t bpf bpf /sys/fs/bpf 2>/dev/null || echo "warning: could not mount bpffs at /sys/fs/bpf" >&2
+  fi
+fi
