@@ -37,3 +37,20 @@ if [ "$(id -u)" -eq 0 ]; then
     mount -t bpf bpf /sys/fs/bpf 2>/dev/null || echo "warning: could not mount bpffs at /sys/fs/bpf" >&2
   fi
 fi
+
+# Maven 3.8+ builds bpfring; install it from the distribution when it is missing.
+ensure_maven() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "Installing Maven..." >&2
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven; } >&2
+    else
+      echo "bpfring needs Maven 3.8 or newer: install it (apt-get install maven)." >&2
+      exit 1
+    fi
+  fi
+  # Maven's own libraries still use sun.misc.Unsafe; keep newer JDKs from warning about it.
+  if [ "$(java_feature "$JAVA_HOME")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
+}

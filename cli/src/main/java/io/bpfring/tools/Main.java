@@ -1,0 +1,43 @@
+package io.bpfring.tools;
+
+import io.bpfring.tools.execsnoop.ExecSnoopCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bpfring} command line. */
+@Command(name = "bpfring",
+        mixinStandardHelpOptions = true,
+        version = "bpfring 0.1",
+        description = {
+                "The Linux BPF ring buffer, in pure Java.",
+                "",
+                "Runs BPF programs assembled in Java and reads their events from kernel",
+                "ring buffers through memory mappings. Needs root, or CAP_BPF with",
+                "CAP_PERFMON.",
+        },
+        subcommands = {ExecSnoopCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Run 'bpfring help <command>' for a command's options and examples."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, for main and for tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parseResult) -> {
+                    // Failures the user can act on print as one clear message, not a stack trace.
+                    cmd.getErr().println(cmd.getColorScheme().errorText("bpfring " + cmd.getCommandName()
+                            + ": " + e.getMessage()));
+                    return 1;
+                });
+    }
+}

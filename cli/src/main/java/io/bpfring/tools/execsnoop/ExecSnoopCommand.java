@@ -1,0 +1,133 @@
+package io.bpfring.tools.execsnoop;
+
+import io.bpfring.tools.Json;
+import io.bpfring.tools.Sizes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code bpfring execsnoop}: one line per exec, system-wide. */
+@Command(name = "execsnoop",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Trace every exec on the system, as BCC's and libbpf-tools' execsnoop do.",
+                "",
+                "A BPF program on the sched/sched_process_exec tracepoint reserves each",
+                "event (pid, comm, filename) straight in a BPF ring buffer and submits it;",
+                "bpfring reads the ring through its memory mapping. Events the program",
+                "could not reserve because the ring was full are counted in the program",
+                "and reported at exit.",
+        },
+        footer = {
+                "",
+                "Examples:",
+                "  bpfring execsnoop                 trace until Ctrl-C",
+                "  bpfring execsnoop -d 10s          trace for ten seconds",
+                "  bpfring execsnoop -c 100 --json   the first 100 execs as JSON lines",
+                "  bpfring execsnoop --ring-size 4M  a larger ring for bursts",
+                "",
+                "Columns: TIME (local, when read), EVENT, PID (process id), COMM (the new",
+                "program's name, 15 characters at most), FILENAME (the path exec was",
+                "given).",
+        })
+public final class ExecSnoopCommand implements Callable<Integer> {
+    static final String HEADER_FORMAT = "%-8s %-5s %-7s %-16s %s%n";
+    static final String ROW_FORMAT = "%-8s %-5s %-7d %-16s %s%n";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final Duration POLL_SLICE = Duration.ofMillis(100);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-j", "--json"}, description = "Print one JSON object per event instead of columns.")
+    boolean json;
+
+    @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
+            description = "Stop after this long: 30s, 5m, 1h, or plain seconds.",
+            converter = Sizes.DurationConverter.class)
+    Duration duration;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
+    long count;
+
+    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "256K",
+            description = "Ring buffer size: a power of 2 and a multiple of the page size, "
+                    + "like 64K or 4M (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.BytesConverter.class)
+    long ringSize;
+
+    private volatile boolean interrupted;
+    private long events;
+
+    @Override
+    public Integer call() {
+        if (count < 0) {
+            throw new IllegalArgumentException("--count must not be negative");
+        }
+        if (ringSize > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("--ring-size must be below 2G");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (ExecTracer tracer = new ExecTracer((int) ringSize, this::print)) {
+            if (!json) {
+                out.printf(HEADER_FORMAT, "TIME", "EVENT", "PID", "COMM", "FILENAME");
+                out.flush();
+            }
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread onCtrlC = new Thread(() -> {
+                interrupted = true;
+                tracer.wakeup();
+                try {
+                    finished.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            try {
+                long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+                while (!interrupted && !countReached() && System.nanoTime() < end) {
+                    long left = end - System.nanoTime();
+                    tracer.poll(left < POLL_SLICE.toNanos() ? Duration.ofNanos(Math.max(0, left)) : POLL_SLICE);
+                    out.flush();
+                }
+                err.printf("%d events, %d dropped because the ring was full (%s ring)%n",
+                        events, tracer.drops(), Sizes.format(tracer.memoryBytes()));
+                err.flush();
+            } finally {
+                finished.countDown();
+                if (!interrupted) {
+                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private boolean countReached() {
+        return count > 0 && events >= count;
+    }
+
+    private boolean print(ExecEvent event) {
+        PrintWriter out = spec.commandLine().getOut();
+        String time = LocalTime.now().format(TIME);
+        if (json) {
+            out.printf("{\"time\":\"%s\",\"event\":\"EXEC\",\"pid\":%d,\"comm\":%s,\"filename\":%s}%n",
+                    time, event.pid(), Json.string(event.comm()), Json.string(event.filename()));
+        } else {
+            out.printf(ROW_FORMAT, time, "EXEC", event.pid(), event.comm(), event.filename());
+        }
+        events++;
+        return !countReached();
+    }
+}
