@@ -112,11 +112,15 @@ public final class Sys {
     private static long syscall(long number, long a, long b, long c, long d, long e) {
         MemorySegment capture = CAPTURE.get();
         try {
-            long result = (long) SYSCALL.invokeExact(capture, number, a, b, c, d, e);
-            return result < 0 ? -errno(capture) : result;
+            return orErrno((long) SYSCALL.invokeExact(capture, number, a, b, c, d, e), capture);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** A libc result of -1 becomes -errno; anything else stays. */
+    private static long orErrno(long result, MemorySegment capture) {
+        return result < 0 ? -errno(capture) : result;
     }
 
     private static long checked(long resultOrErrno, String what) {
@@ -170,36 +174,35 @@ public final class Sys {
     /** ioctl(2) with an integer argument. */
     public static int ioctl(int fd, long request, long arg, String what) {
         MemorySegment capture = CAPTURE.get();
+        int result;
         try {
-            int result = (int) IOCTL.invokeExact(capture, fd, request, arg);
-            return (int) checkedWith(result, capture, what);
-        } catch (SysException e) {
-            throw e;
+            result = (int) IOCTL.invokeExact(capture, fd, request, arg);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        return (int) checked(orErrno(result, capture), what);
     }
 
     public static int epollCreate() {
         MemorySegment capture = CAPTURE.get();
+        int result;
         try {
-            return (int) checkedWith((int) EPOLL_CREATE1.invokeExact(capture, O_CLOEXEC), capture, "epoll_create1");
-        } catch (SysException e) {
-            throw e;
+            result = (int) EPOLL_CREATE1.invokeExact(capture, O_CLOEXEC);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        return (int) checked(orErrno(result, capture), "epoll_create1");
     }
 
     public static void epollCtl(int epfd, int op, int fd, MemorySegment event, String what) {
         MemorySegment capture = CAPTURE.get();
+        int result;
         try {
-            checkedWith((int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event), capture, what);
-        } catch (SysException e) {
-            throw e;
+            result = (int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        checked(orErrno(result, capture), what);
     }
 
     /** epoll_wait(2); an interrupted wait (EINTR) returns 0 events. */
@@ -211,61 +214,56 @@ public final class Sys {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-        if (result < 0) {
-            int errno = errno(capture);
-            if (errno == Errno.EINTR) {
-                return 0;
-            }
-            throw new SysException("epoll_wait", errno);
-        }
-        return result;
+        long resultOrErrno = orErrno(result, capture);
+        return resultOrErrno == -Errno.EINTR ? 0 : (int) checked(resultOrErrno, "epoll_wait");
     }
 
     public static int eventfd(int flags) {
         MemorySegment capture = CAPTURE.get();
+        int result;
         try {
-            return (int) checkedWith((int) EVENTFD.invokeExact(capture, 0, flags), capture, "eventfd");
-        } catch (SysException e) {
-            throw e;
+            result = (int) EVENTFD.invokeExact(capture, 0, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        return (int) checked(orErrno(result, capture), "eventfd");
     }
 
     /** read(2); returns the byte count, or -errno when the call failed. */
     public static long read(int fd, MemorySegment buffer) {
         MemorySegment capture = CAPTURE.get();
+        long result;
         try {
-            long result = (long) READ.invokeExact(capture, fd, buffer, buffer.byteSize());
-            return result < 0 ? -errno(capture) : result;
+            result = (long) READ.invokeExact(capture, fd, buffer, buffer.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        return orErrno(result, capture);
     }
 
     /** write(2); returns the byte count, or -errno when the call failed. */
     public static long write(int fd, MemorySegment buffer) {
         MemorySegment capture = CAPTURE.get();
+        long result;
         try {
-            long result = (long) WRITE.invokeExact(capture, fd, buffer, buffer.byteSize());
-            return result < 0 ? -errno(capture) : result;
+            result = (long) WRITE.invokeExact(capture, fd, buffer, buffer.byteSize());
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        return orErrno(result, capture);
     }
 
     /** mount(2) of a pseudo file system such as tracefs or bpffs. */
     public static void mount(String source, String target, String type) {
         MemorySegment capture = CAPTURE.get();
+        int result;
         try (Arena arena = Arena.ofConfined()) {
-            int result = (int) MOUNT.invokeExact(capture, arena.allocateFrom(source), arena.allocateFrom(target),
+            result = (int) MOUNT.invokeExact(capture, arena.allocateFrom(source), arena.allocateFrom(target),
                     arena.allocateFrom(type), 0L, MemorySegment.NULL);
-            checkedWith(result, capture, "mount(" + type + " on " + target + ")");
-        } catch (SysException e) {
-            throw e;
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        checked(orErrno(result, capture), "mount(" + type + " on " + target + ")");
     }
 
     private static long sysconf(int name) {
@@ -274,13 +272,6 @@ public final class Sys {
         } catch (Throwable t) {
             throw rethrow(t);
         }
-    }
-
-    private static long checkedWith(long result, MemorySegment capture, String what) {
-        if (result < 0) {
-            throw new SysException(what, errno(capture));
-        }
-        return result;
     }
 
     private static RuntimeException rethrow(Throwable t) {
