@@ -67,6 +67,11 @@ public final class BpfMap implements AutoCloseable {
         return create(MapType.PERCPU_ARRAY, name, 4, valueSize, entries, 0);
     }
 
+    /** A perf buffer map: one slot per possible CPU, for the perf events a reader opens. */
+    public static BpfMap perfEventArray(String name) {
+        return create(MapType.PERF_EVENT_ARRAY, name, 4, 4, Cpus.possibleCount(), 0);
+    }
+
     /** A hash table of at most {@code entries} keys. */
     public static BpfMap hash(String name, int keySize, int valueSize, int entries) {
         return create(MapType.HASH, name, keySize, valueSize, entries, 0);

@@ -18,6 +18,7 @@ public final class BpfProgram implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]{0,15}");
     private static final int LOG_START = 256 * 1024;
     private static final int LOG_MAX = 64 * 1024 * 1024;
+    private static final int TEST_RUN_ON_CPU = 1;
 
     private final int fd;
     private final String name;
@@ -93,12 +94,26 @@ public final class BpfProgram implements AutoCloseable {
      * @return the program's return value
      */
     public int testRun(MemorySegment ctx) {
+        return testRun(ctx, -1);
+    }
+
+    /**
+     * Runs the program once on CPU {@code cpu} (BPF_F_TEST_RUN_ON_CPU), for program types that
+     * support it, such as {@link ProgramType#RAW_TRACEPOINT}; -1 runs it on the calling CPU.
+     *
+     * @return the program's return value
+     */
+    public int testRun(MemorySegment ctx, int cpu) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
             attr.set(JAVA_INT, 0, fd());
             attr.set(JAVA_INT, 40, (int) ctx.byteSize());
             attr.set(JAVA_LONG, 48, ctx.address());
-            Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "')");
+            if (cpu >= 0) {
+                attr.set(JAVA_INT, 64, TEST_RUN_ON_CPU);
+                attr.set(JAVA_INT, 68, cpu);
+            }
+            Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "'" + (cpu >= 0 ? " on CPU " + cpu : "") + ")");
             return attr.get(JAVA_INT, 4);
         }
     }

@@ -19,6 +19,8 @@ public enum Helper {
     RINGBUF_DISCARD(133),
     RINGBUF_QUERY(134);
 
+    /** perf_event_output flag: write to the buffer of the CPU the program runs on. Load it with loadImm64. */
+    public static final long F_CURRENT_CPU = 0xffffffffL;
     /** Flags of ringbuf submit, discard and output: skip the wake-up, or force it. */
     public static final long RB_NO_WAKEUP = 1;
     public static final long RB_FORCE_WAKEUP = 2;

@@ -1,9 +1,16 @@
 package io.bpfring.bpf;
 
+import java.lang.foreign.MemorySegment;
+
 /** BPF program types bpfring loads, with their kernel ids ({@code enum bpf_prog_type}). */
 public enum ProgramType {
     /** Attached to a tracepoint; its context is the tracepoint's raw record (see {@link Tracepoint}). */
     TRACEPOINT(5, 0),
+    /**
+     * Attached to a raw tracepoint; its context is the tracepoint's u64 arguments. Also run on
+     * demand, on a chosen CPU, with {@link BpfProgram#testRun(MemorySegment, int)}.
+     */
+    RAW_TRACEPOINT(17, 0),
     /**
      * Run on demand with {@link BpfProgram#testRun}; its context is bytes the caller passes.
      * The kernel loads these only as sleepable programs (BPF_F_SLEEPABLE).

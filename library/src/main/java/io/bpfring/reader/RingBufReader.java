@@ -5,16 +5,12 @@ import io.bpfring.bpf.MapType;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.sys.Epoll;
-import io.bpfring.sys.EventFd;
 import io.bpfring.sys.Sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reads any number of kernel ring buffers ({@code BPF_MAP_TYPE_RINGBUF}) through their memory
@@ -42,22 +38,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * committed. A {@code wakeup()} while no poll runs makes the next poll return at once, as
  * {@link java.nio.channels.Selector#wakeup()} does.
  */
-public final class RingBufReader implements AutoCloseable {
-    private static final int EVENTFD_DATA = -1;
-
+public final class RingBufReader extends EpollReader {
     private final Arena arena = Arena.ofShared();
-    private final Epoll epoll = new Epoll(16);
-    private final EventFd wakeups = new EventFd();
     private final List<Ring> rings = new ArrayList<>();
-    private final ReentrantLock consuming = new ReentrantLock();
-    private final AtomicBoolean wakeRequested = new AtomicBoolean();
-    private volatile boolean closed;
-    private boolean released;
-    private boolean stopRequested;
 
     /** An empty reader; {@link #add} rings to it. */
     public RingBufReader() {
-        epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
     }
 
     /** A reader of one ring. */
@@ -108,120 +94,8 @@ public final class RingBufReader implements AutoCloseable {
         return rings.get(index);
     }
 
-    /** Waits without a limit for records; see {@link #poll(Duration)}. */
-    public int poll() {
-        return run(null, false);
-    }
-
-    /**
-     * Delivers the records that are committed, waiting on epoll up to {@code timeout} for some if
-     * there are none. Returns early on {@link #wakeup()} or {@link #close()}, or when a handler
-     * returns false.
-     *
-     * @return the number of records delivered
-     */
-    public int poll(Duration timeout) {
-        return run(timeout, false);
-    }
-
-    /**
-     * Like {@link #poll(Duration)}, but spins on the producer positions instead of sleeping:
-     * the lowest latency, at the cost of a busy core.
-     */
-    public int busyPoll(Duration timeout) {
-        return run(timeout, true);
-    }
-
-    /** Delivers every committed record of every ring, without waiting. */
-    public int consume() {
-        return consume(Long.MAX_VALUE);
-    }
-
-    /** Delivers at most {@code max} committed records, without waiting. */
-    public int consume(long max) {
-        enter();
-        try {
-            return consumeAll(max);
-        } finally {
-            exit();
-        }
-    }
-
-    /**
-     * Ends a running or the next {@code poll} after it has delivered what is committed.
-     * Any thread may call it.
-     */
-    public void wakeup() {
-        wakeRequested.set(true);
-        wakeups.signal();
-    }
-
-    /** The epoll fd, readable when a ring has data, for callers that run their own event loop. */
-    public int epollFd() {
-        checkOpen();
-        return epoll.fd();
-    }
-
-    /**
-     * Releases every mapping and fd. A poll running on another thread delivers what is
-     * committed and returns first; any thread may call it, and again.
-     */
     @Override
-    public void close() {
-        closed = true;
-        wakeups.signal();
-        if (consuming.isHeldByCurrentThread()) {
-            return; // called from a handler: released when the poll returns
-        }
-        consuming.lock();
-        try {
-            release();
-        } finally {
-            consuming.unlock();
-        }
-    }
-
-    private int run(Duration timeout, boolean busy) {
-        long deadline = deadline(timeout);
-        enter();
-        try {
-            while (true) {
-                int delivered = consumeAll(Long.MAX_VALUE);
-                if (delivered > 0 || stopRequested || closed) {
-                    return delivered;
-                }
-                if (wakeRequested.get() && wakeRequested.getAndSet(false)) {
-                    wakeups.drain();
-                    return 0;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return 0;
-                }
-                if (busy) {
-                    Thread.onSpinWait();
-                } else if (!anyCommitted()) {
-                    epoll.await(timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
-                }
-            }
-        } finally {
-            exit();
-        }
-    }
-
-    private static long deadline(Duration timeout) {
-        if (timeout == null) {
-            return Long.MAX_VALUE;
-        }
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
-        return System.nanoTime() + nanos;
-    }
-
-    private int consumeAll(long max) {
-        stopRequested = false;
+    int consumeAll(long max) {
         int delivered = 0;
         for (int i = 0; i < rings.size() && delivered < max && !stopRequested; i++) {
             delivered += rings.get(i).consumer.consume(rings.get(i).handler, max - delivered);
@@ -229,7 +103,13 @@ public final class RingBufReader implements AutoCloseable {
         return delivered;
     }
 
-    private boolean anyCommitted() {
+    /**
+     * The kernel wakes the consumer only when it sees the consumer position at the record it
+     * commits; the fence in {@link RingConsumer#hasCommittedRecord()} closes the race in which
+     * neither side sees the other's update.
+     */
+    @Override
+    boolean hasUnannouncedRecord() {
         for (Ring ring : rings) {
             if (ring.consumer.hasCommittedRecord()) {
                 return true;
@@ -238,41 +118,9 @@ public final class RingBufReader implements AutoCloseable {
         return false;
     }
 
-    private void enter() {
-        consuming.lock();
-        if (consuming.getHoldCount() > 1) {
-            consuming.unlock();
-            throw new IllegalStateException("a handler may not poll or consume its own reader");
-        }
-        if (closed) {
-            consuming.unlock();
-            throw new IllegalStateException("the reader is closed");
-        }
-    }
-
-    private void exit() {
-        try {
-            if (closed) {
-                release();
-            }
-        } finally {
-            consuming.unlock();
-        }
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the reader is closed");
-        }
-    }
-
-    private void release() {
-        if (!released) {
-            released = true;
-            epoll.close();
-            wakeups.close();
-            arena.close();
-        }
+    @Override
+    void releaseBuffers() {
+        arena.close();
     }
 
     /** One ring of a reader: its positions, and consumption of it alone. */
@@ -306,7 +154,6 @@ public final class RingBufReader implements AutoCloseable {
         public int consume(long max) {
             enter();
             try {
-                stopRequested = false;
                 return consumer.consume(handler, max);
             } finally {
                 exit();

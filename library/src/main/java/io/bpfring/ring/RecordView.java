@@ -11,8 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * A zero-copy view of one record's payload, in place in the ring. One view is reused for every
- * record of a ring, so reading records allocates nothing; it is valid only inside
- * {@link RecordHandler#onRecord}. Reads are bounded by the record: an offset past its length is an
+ * record of a ring, so reading records allocates nothing; it is valid only inside the handler
+ * call that received it. Reads are bounded by the record: an offset past its length is an
  * {@link IndexOutOfBoundsException}. Multi-byte reads use the native byte order, as BPF programs
  * write it.
  */
@@ -22,11 +22,13 @@ public final class RecordView {
     private int length;
     private long position;
 
-    RecordView(MemorySegment data) {
+    /** A view over records in {@code data}; consumers of a ring format point it at each record. */
+    public RecordView(MemorySegment data) {
         this.data = data;
     }
 
-    void set(long offset, int length, long position) {
+    /** Points the view at the record whose payload is {@code length} bytes at {@code offset}. */
+    public void set(long offset, int length, long position) {
         this.offset = offset;
         this.length = length;
         this.position = position;
@@ -37,7 +39,7 @@ public final class RecordView {
         return length;
     }
 
-    /** The ring position of this record's header: the producer counter when it was reserved. */
+    /** The ring position of this record's header: the producer counter when it was written. */
     public long position() {
         return position;
     }

@@ -1,0 +1,142 @@
+package io.bpfring.perf;
+
+import io.bpfring.ring.CorruptRingException;
+import io.bpfring.ring.RecordView;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * The consumer side of a perf event's mmap ring ({@code include/uapi/linux/perf_event.h}).
+ *
+ * <p>{@code data_head} is read with acquire semantics and {@code data_tail} published with release
+ * semantics after each record. Records are {@code {u32 type; u16 misc; u16 size}} plus a body,
+ * 8-aligned; the data area is mapped once, so a record that runs past its end continues at its
+ * start and is copied whole into a scratch buffer before delivery. A size that runs past the head
+ * is a {@link CorruptRingException}.
+ *
+ * <p>Not thread-safe: one consumer per buffer.
+ */
+public final class PerfRingConsumer {
+    /** Offsets in {@code struct perf_event_mmap_page}. */
+    public static final long DATA_HEAD = 1024;
+    public static final long DATA_TAIL = 1032;
+    /** Record types. */
+    public static final int PERF_RECORD_LOST = 2;
+    public static final int PERF_RECORD_SAMPLE = 9;
+    private static final int HEADER_SIZE = 8;
+    /** A sample body starts with the u32 size of its raw data. */
+    private static final int RAW_SIZE_FIELD = 4;
+    /** A lost record's body: u64 id, then u64 lost. */
+    private static final int LOST_OFFSET = HEADER_SIZE + 8;
+    private static final int MAX_RECORD = 0xffff;
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final MemorySegment meta;
+    private final MemorySegment data;
+    private final long size;
+    private final MemorySegment scratch = MemorySegment.ofArray(new byte[MAX_RECORD]);
+    private final RecordView inPlace;
+    private final RecordView copied;
+
+    /**
+     * @param meta the metadata page ({@code struct perf_event_mmap_page}), writable
+     * @param data the data area that follows it: a power of 2 bytes
+     */
+    public PerfRingConsumer(MemorySegment meta, MemorySegment data) {
+        long size = data.byteSize();
+        if (size <= 0 || Long.bitCount(size) != 1) {
+            throw new IllegalArgumentException("perf data area must be a power of 2 bytes, got " + size);
+        }
+        this.meta = meta;
+        this.data = data;
+        this.size = size;
+        this.inPlace = new RecordView(data);
+        this.copied = new RecordView(scratch);
+    }
+
+    /**
+     * Delivers records until the buffer is empty, {@code limit} samples were delivered, or the
+     * handler asks to stop. Lost records are reported as they come and do not count.
+     *
+     * @return the number of samples delivered
+     */
+    public int consume(PerfRecordHandler handler, long limit) {
+        long head = (long) LONG.getAcquire(meta, DATA_HEAD);
+        long tail = tail();
+        if (head - tail > size || head - tail < 0) {
+            throw new CorruptRingException("perf head " + head + " and tail " + tail
+                    + " are not within one buffer of " + size + " bytes");
+        }
+        int delivered = 0;
+        while (tail < head && delivered < limit) {
+            long offset = tail & (size - 1);
+            int type = data.get(JAVA_INT_UNALIGNED, offset);
+            int recordSize = Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset + 6));
+            if (recordSize < HEADER_SIZE || recordSize > head - tail) {
+                throw new CorruptRingException("perf record at " + tail + " claims " + recordSize
+                        + " bytes; " + (head - tail) + " are there");
+            }
+            MemorySegment source = data;
+            RecordView view = inPlace;
+            long at = offset;
+            if (offset + recordSize > size) {
+                long first = size - offset;
+                MemorySegment.copy(data, offset, scratch, 0, first);
+                MemorySegment.copy(data, 0, scratch, first, recordSize - first);
+                source = scratch;
+                view = copied;
+                at = 0;
+            }
+            int raw = -1;
+            if (type == PERF_RECORD_SAMPLE) {
+                raw = source.get(JAVA_INT_UNALIGNED, at + HEADER_SIZE);
+                if (raw < 0 || raw > recordSize - HEADER_SIZE - RAW_SIZE_FIELD) {
+                    throw new CorruptRingException("perf sample at " + tail + " claims " + raw
+                            + " raw bytes in a " + recordSize + "-byte record");
+                }
+            }
+            boolean goOn = true;
+            try {
+                if (raw >= 0) {
+                    view.set(at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
+                    goOn = handler.onSample(view);
+                    delivered++;
+                } else if (type == PERF_RECORD_LOST && recordSize >= LOST_OFFSET + 8) {
+                    handler.onLost(source.get(JAVA_LONG_UNALIGNED, at + LOST_OFFSET));
+                }
+            } finally {
+                // A record the handler threw on counts as consumed, as in the ring buffer.
+                tail += recordSize;
+                LONG.setRelease(meta, DATA_TAIL, tail);
+            }
+            if (!goOn) {
+                break;
+            }
+        }
+        return delivered;
+    }
+
+    /** Whether records wait to be read. */
+    public boolean hasRecords() {
+        return (long) LONG.getAcquire(meta, DATA_HEAD) != tail();
+    }
+
+    public long head() {
+        return (long) LONG.getAcquire(meta, DATA_HEAD);
+    }
+
+    public long tail() {
+        return (long) LONG.getAcquire(meta, DATA_TAIL);
+    }
+
+    /** The data area's size in bytes. */
+    public long size() {
+        return size;
+    }
+}
