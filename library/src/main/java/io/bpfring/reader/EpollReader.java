@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The consuming methods hold a lock for their whole run, so {@link #close()} from another
  * thread waits until a running poll has delivered what is committed and returned.
  */
-abstract sealed class EpollReader implements AutoCloseable permits RingBufReader, PerfBufReader {
+public abstract sealed class EpollReader implements AutoCloseable permits RingBufReader, PerfBufReader {
     private static final long EVENTFD_DATA = -1;
 
     final Epoll epoll = new Epoll(16);

@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
         description = {
                 "Trace every exec on the system, as BCC's and libbpf-tools' execsnoop do.",
                 "",
-                "A BPF program on the sched/sched_process_exec tracepoint reserves each",
-                "event (pid, comm, filename) straight in a BPF ring buffer and submits it;",
-                "bpfring reads the ring through its memory mapping. Events the program",
-                "could not reserve because the ring was full are counted in the program",
-                "and reported at exit.",
+                "A BPF program on the sched/sched_process_exec tracepoint sends each event",
+                "(pid, comm, filename: 532 bytes) to user space in one of three ways:",
+                "  ringbuf-reserve  reserved straight in a BPF ring buffer, filled in place,",
+                "                   submitted (the default: no copy, fails early when full)",
+                "  ringbuf-output   built in a per-CPU array, copied into the ring buffer",
+                "  perfbuf          built in a per-CPU array, sent to the per-CPU perf buffer",
+                "All three print the same rows. Events that found no room are counted in",
+                "the program and reported at exit.",
         },
         footer = {
                 "",
@@ -34,6 +37,7 @@ import java.util.concurrent.TimeUnit;
                 "  bpfring execsnoop -d 10s          trace for ten seconds",
                 "  bpfring execsnoop -c 100 --json   the first 100 execs as JSON lines",
                 "  bpfring execsnoop --ring-size 4M  a larger ring for bursts",
+                "  bpfring execsnoop -t perfbuf -p 64  the perf buffer, 64 pages per CPU",
                 "",
                 "Columns: TIME (local, when read), EVENT, PID (process id), COMM (the new",
                 "program's name, 15 characters at most), FILENAME (the path exec was",
@@ -65,6 +69,14 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             converter = Sizes.BytesConverter.class)
     long ringSize;
 
+    @Option(names = {"-t", "--transport"}, paramLabel = "HOW", defaultValue = "ringbuf-reserve",
+            description = "ringbuf-reserve, ringbuf-output or perfbuf (default: ${DEFAULT-VALUE}).")
+    String transport;
+
+    @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "32",
+            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).")
+    int pagesPerCpu;
+
     private volatile boolean interrupted;
     private long events;
 
@@ -78,7 +90,10 @@ public final class ExecSnoopCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ExecTracer tracer = new ExecTracer((int) ringSize, this::print)) {
+        ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
+        try (ExecTracer tracer = new ExecTracer(how, (int) ringSize, pagesPerCpu, this::print)) {
+            err.printf("Tracing execs through %s (%s). Ctrl-C to stop.%n", how.option(), tracer.memory());
+            err.flush();
             if (!json) {
                 out.printf(HEADER_FORMAT, "TIME", "EVENT", "PID", "COMM", "FILENAME");
                 out.flush();
@@ -101,8 +116,7 @@ public final class ExecSnoopCommand implements Callable<Integer> {
                     tracer.poll(left < POLL_SLICE.toNanos() ? Duration.ofNanos(Math.max(0, left)) : POLL_SLICE);
                     out.flush();
                 }
-                err.printf("%d events, %d dropped because the ring was full (%s ring)%n",
-                        events, tracer.drops(), Sizes.format(tracer.memoryBytes()));
+                err.printf("%d events, %d dropped because the buffer was full%n", events, tracer.drops());
                 err.flush();
             } finally {
                 finished.countDown();

@@ -70,8 +70,8 @@ class ExecSnoopCommandTest {
         assertTrue(ours.size() >= 5, "rows of our processes: " + ours.size());
         int first = run.spawned().indexOf(ours.getFirst());
         assertEquals(run.spawned().subList(first, first + ours.size()), ours);
-        assertTrue(run.err().matches("(?s)\\d+ events, 0 dropped because the ring was full \\(256K ring\\)\\s*"),
-                run.err());
+        assertTrue(run.err().startsWith("Tracing execs through ringbuf-reserve (ring buffer 256K)."), run.err());
+        assertTrue(run.err().matches("(?s).*\\n\\d+ events, 0 dropped because the buffer was full\\s*"), run.err());
     }
 
     @Test
@@ -87,7 +87,33 @@ class ExecSnoopCommandTest {
                 assertTrue(run.spawned().contains(event), "unexpected " + event);
             }
         }
-        assertTrue(run.err().startsWith("12 events, 0 dropped"), run.err());
+        assertTrue(run.err().contains("\n12 events, 0 dropped"), run.err());
+    }
+
+    @Test
+    void thePerfBufferTransportPrintsTheSameRowsAndItsMemory() throws Exception {
+        Run run = runWhileSpawning("execsnoop", "-t", "perfbuf", "-p", "16", "-c", "20");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().matches("(?s)Tracing execs through perfbuf \\(perf buffer \\d+ CPUs x 64K = \\d+K\\)\\..*"),
+                run.err());
+        assertEquals(21, run.out().size());
+        for (String line : run.out().subList(1, run.out().size())) {
+            Matcher m = ROW.matcher(line);
+            assertTrue(m.matches(), "not a row: '" + line + "'");
+            ExecEvent event = new ExecEvent(Integer.parseInt(m.group(3).trim()), m.group(4).trim(), m.group(5));
+            if (run.burst().owns(event)) {
+                assertTrue(run.spawned().contains(event), "unexpected " + event);
+            }
+        }
+    }
+
+    @Test
+    void anUnknownTransportIsOneClearMessage() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        assertEquals(1, cli.execute("execsnoop", "-t", "carrier-pigeon"));
+        assertTrue(err.toString().contains("unknown transport 'carrier-pigeon'"), err.toString());
     }
 
     @Test
