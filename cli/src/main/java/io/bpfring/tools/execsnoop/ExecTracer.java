@@ -12,11 +12,10 @@ import io.bpfring.bpf.Tracepoint;
 import io.bpfring.reader.EpollReader;
 import io.bpfring.reader.PerfBufReader;
 import io.bpfring.reader.RingBufReader;
+import io.bpfring.tools.Resources;
 import io.bpfring.tools.Sizes;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 
 import static io.bpfring.bpf.Asm.Alu;
@@ -66,7 +65,7 @@ public final class ExecTracer implements AutoCloseable {
     private static final int HEAP_KEY_SLOT = -4;
 
     private final Transport transport;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final DropCounter drops;
     private final EpollReader reader;
     private final String memory;
@@ -127,8 +126,7 @@ public final class ExecTracer implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T own(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.own(resource);
     }
 
     /** Reserves the event in the ring (R7), fills it and submits it; a failed reserve jumps to "drop". */
@@ -203,22 +201,9 @@ public final class ExecTracer implements AutoCloseable {
         return memory;
     }
 
-    /** Detaches the program and releases every map, mapping and fd, newest first. */
+    /** Detaches the program and releases every map, mapping and fd. */
     @Override
     public void close() {
-        RuntimeException failure = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                if (failure == null) {
-                    failure = new IllegalStateException("closing the exec tracer", e);
-                }
-            }
-        }
-        resources.clear();
-        if (failure != null) {
-            throw failure;
-        }
+        resources.close();
     }
 }
