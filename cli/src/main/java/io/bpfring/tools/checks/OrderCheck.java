@@ -84,11 +84,11 @@ public final class OrderCheck {
             // A consumer that reads in batches, as one with work to do does: what arrived in
             // between is read together, and the perf buffer's CPUs one after the other.
             while (!done.get()) {
-                sleep(readEvery);
+                Threads.sleep(readEvery);
                 ringReader.consume();
                 perfReader.consume();
             }
-            join(starter);
+            Threads.join(starter);
             programs.close(); // detach: no event after this one
             ringReader.consume();
             perfReader.consume();
@@ -164,21 +164,5 @@ public final class OrderCheck {
             }
         }
         return new Delivery(transport, events.size(), outOfOrder, exitBeforeExec.size());
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void join(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
