@@ -1,0 +1,168 @@
+package io.bpfring.bpf;
+
+import io.bpfring.sys.SysException;
+import io.bpfring.testing.Kernel;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BpfMapTest {
+    @BeforeEach
+    void requireKernel() {
+        Kernel.require();
+    }
+
+    private static byte[] u32(int value) {
+        return new byte[]{(byte) value, (byte) (value >> 8), (byte) (value >> 16), (byte) (value >> 24)};
+    }
+
+    @Test
+    void arrayValuesAreReadAndWritten() {
+        try (BpfMap array = BpfMap.array("arr", 8, 4)) {
+            assertEquals(MapType.ARRAY, array.type());
+            assertArrayEquals(new byte[8], array.lookup(u32(3)).orElseThrow()); // arrays start zeroed
+            byte[] value = {1, 2, 3, 4, 5, 6, 7, 8};
+            array.update(u32(3), value, BpfMap.ANY);
+            assertArrayEquals(value, array.lookup(u32(3)).orElseThrow());
+            assertEquals(Optional.empty(), array.lookup(u32(4)), "past the last index");
+            SysException e = assertThrows(SysException.class, () -> array.update(u32(1), value, BpfMap.NO_EXIST));
+            assertEquals("EEXIST", e.errnoName());
+        }
+    }
+
+    @Test
+    void perCpuArraysHoldOneValuePerPossibleCpu() {
+        int cpus = Cpus.possibleCount();
+        try (BpfMap map = BpfMap.perCpuArray("pcpu", 4, 1);
+             Arena arena = Arena.ofConfined()) {
+            assertEquals(8L * cpus, map.valueBufferSize(), "each CPU's value is 8-aligned");
+            MemorySegment key = arena.allocate(JAVA_INT);
+            MemorySegment values = arena.allocate(map.valueBufferSize(), 8);
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                values.set(JAVA_INT, 8L * cpu, 100 + cpu);
+            }
+            map.update(key, values, BpfMap.ANY);
+            MemorySegment read = arena.allocate(map.valueBufferSize(), 8);
+            assertTrue(map.lookup(key, read));
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                assertEquals(100 + cpu, read.get(JAVA_INT, 8L * cpu), "CPU " + cpu);
+            }
+            assertThrows(IllegalArgumentException.class, () -> map.lookup(key, arena.allocate(4)));
+        }
+    }
+
+    @Test
+    void hashKeysComeAndGo() {
+        try (BpfMap hash = BpfMap.hash("h", 4, 8, 16);
+             Arena arena = Arena.ofConfined()) {
+            for (int k = 1; k <= 3; k++) {
+                hash.update(u32(k), new byte[]{(byte) k, 0, 0, 0, 0, 0, 0, 0}, BpfMap.NO_EXIST);
+            }
+            assertEquals(1, hash.lookup(u32(1)).orElseThrow()[0]);
+            assertTrue(hash.delete(u32(2)));
+            assertFalse(hash.delete(u32(2)), "deleting an absent key");
+            assertTrue(hash.lookup(u32(2)).isEmpty());
+            SysException e = assertThrows(SysException.class, () -> hash.update(u32(9), new byte[8], BpfMap.EXIST));
+            assertEquals("ENOENT", e.errnoName());
+
+            Set<Integer> keys = new HashSet<>();
+            MemorySegment next = arena.allocate(JAVA_INT);
+            MemorySegment key = null;
+            while (hash.nextKey(key, next)) {
+                keys.add(next.get(JAVA_INT, 0));
+                key = arena.allocate(JAVA_INT);
+                key.copyFrom(next);
+            }
+            assertEquals(Set.of(1, 3), keys);
+            assertThrows(IllegalArgumentException.class, () -> hash.lookup(new byte[3]));
+        }
+    }
+
+    @Test
+    void ringSizesAreCheckedBeforeTheKernelIsAsked() {
+        for (int bad : new int[]{0, 2048, 5000, 6144, 12288}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BpfMap.ringBuf("rb", bad));
+            assertTrue(e.getMessage().contains("must be a power of 2 and a multiple of the page size"), e.getMessage());
+            assertTrue(e.getMessage().contains("try "), e.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> BpfMap.ringBuf("rb", 5000))
+                .getMessage().endsWith("try 8192"));
+        try (BpfMap ring = BpfMap.ringBuf("rb", 4096)) {
+            assertEquals(4096, ring.maxEntries());
+        }
+    }
+
+    @Test
+    void badNamesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> BpfMap.array("much_too_long_a_name", 8, 1));
+        assertThrows(IllegalArgumentException.class, () -> BpfMap.array("no spaces", 8, 1));
+    }
+
+    @Test
+    void kernelRefusalsNameTheErrnoAndSayWhatToDo() {
+        SysException e = assertThrows(SysException.class, () -> BpfMap.array("huge", 1 << 30, 1 << 30));
+        assertTrue(Set.of("E2BIG", "ENOMEM", "EINVAL").contains(e.errnoName()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("bpf(BPF_MAP_CREATE ARRAY 'huge') failed: " + e.errnoName() + ": "),
+                e.getMessage());
+    }
+
+    @Test
+    void aPinnedMapOpensWithItsShapeAndData() throws Exception {
+        Path pin = Mounts.BPFFS.resolve("bpfring_test_" + ProcessHandle.current().pid());
+        try (BpfMap array = BpfMap.array("pinned", 8, 2)) {
+            array.update(u32(1), new byte[]{9, 8, 7, 6, 5, 4, 3, 2}, BpfMap.ANY);
+            array.pin(pin);
+            try (BpfMap opened = BpfMap.openPinned(pin)) {
+                assertEquals(MapType.ARRAY, opened.type());
+                assertEquals(4, opened.keySize());
+                assertEquals(8, opened.valueSize());
+                assertEquals(2, opened.maxEntries());
+                assertEquals("pinned", opened.name());
+                assertArrayEquals(new byte[]{9, 8, 7, 6, 5, 4, 3, 2}, opened.lookup(u32(1)).orElseThrow());
+            }
+        } finally {
+            Files.deleteIfExists(pin);
+        }
+        SysException e = assertThrows(SysException.class, () -> BpfMap.openPinned(pin));
+        assertEquals("ENOENT", e.errnoName());
+    }
+
+    @Test
+    void aClosedMapRefusesUse() {
+        BpfMap map = BpfMap.array("closed", 8, 1);
+        map.close();
+        map.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, map::fd);
+        assertTrue(e.getMessage().contains("closed"));
+        assertThrows(IllegalStateException.class, () -> map.lookup(u32(0)));
+    }
+
+    @Test
+    void theDropCounterCountsInTheProgram() {
+        try (DropCounter counter = new DropCounter("dc");
+             BpfProgram program = BpfProgram.load(ProgramType.SYSCALL, "count",
+                     counter.increment(new Asm()).mov(Reg.R0, 0).exit());
+             Arena arena = Arena.ofConfined()) {
+            assertEquals(0, counter.count());
+            for (int i = 0; i < 5; i++) {
+                program.testRun(arena.allocate(JAVA_LONG));
+            }
+            assertEquals(5, counter.count());
+        }
+    }
+}
