@@ -1,0 +1,155 @@
+package io.bpfring.ring;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The consume protocol over plain memory, with records written by hand. */
+class RingConsumerTest {
+    private static final int SIZE = 4096;
+
+    private final Arena arena = Arena.ofAuto();
+    private final MemorySegment cons = arena.allocate(8, 8);
+    private final MemorySegment prod = arena.allocate(8, 8);
+    private final MemorySegment data = arena.allocate(2 * SIZE, 8);
+    private final List<Long> seen = new ArrayList<>();
+    private RingConsumer consumer;
+    private long writeAt;
+
+    @BeforeEach
+    void setUp() {
+        consumer = new RingConsumer(cons, prod, data, SIZE);
+    }
+
+    /** Writes a record carrying {@code value} (8 bytes) with the given header bits; returns its position. */
+    private long write(long value, int bits) {
+        long pos = writeAt;
+        long offset = pos & (SIZE - 1);
+        data.set(JAVA_INT, offset, 8 | bits);
+        data.set(JAVA_LONG, offset + RingLayout.HEADER_SIZE, value);
+        writeAt += RingLayout.span(8);
+        prod.set(JAVA_LONG, 0, writeAt);
+        return pos;
+    }
+
+    private boolean collect(RecordView record) {
+        seen.add(record.getLong(0));
+        return true;
+    }
+
+    @Test
+    void deliversInOrderSkippingDiscardsAndPublishingThePosition() {
+        write(1, 0);
+        write(2, RingLayout.DISCARD_BIT);
+        write(3, 0);
+        assertEquals(2, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L, 3L), seen);
+        assertEquals(3 * RingLayout.span(8), cons.get(JAVA_LONG, 0));
+    }
+
+    @Test
+    void aBusyRecordHoldsBackLaterCommittedOnes() {
+        write(1, 0);
+        long busy = write(2, RingLayout.BUSY_BIT);
+        write(3, 0);
+        assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(busy, consumer.consumerPosition());
+        assertFalse(consumer.hasCommittedRecord());
+        data.set(JAVA_INT, busy & (SIZE - 1), 8); // the producer commits
+        assertTrue(consumer.hasCommittedRecord());
+        assertEquals(2, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L, 2L, 3L), seen);
+    }
+
+    @Test
+    void limitsAndHandlerStopsAreHonoured() {
+        for (int i = 0; i < 5; i++) {
+            write(i, 0);
+        }
+        assertEquals(2, consumer.consume(this::collect, 2));
+        assertEquals(1, consumer.consume(r -> collect(r) && false, Long.MAX_VALUE));
+        assertEquals(3 * RingLayout.span(8), consumer.consumerPosition());
+        assertThrows(IllegalStateException.class, () -> consumer.consume(r -> {
+            throw new IllegalStateException("handler failed");
+        }, Long.MAX_VALUE));
+        assertEquals(4 * RingLayout.span(8), consumer.consumerPosition(), "the failed record counts as consumed");
+        assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(0L, 1L, 2L, 4L), seen);
+    }
+
+    @Test
+    void recordsThatWrapAreReadContiguouslyFromTheDoubleMapping() {
+        writeAt = SIZE - 8; // the header fits before the end, the payload runs past it
+        cons.set(JAVA_LONG, 0, writeAt);
+        long pos = write(0x1122334455667788L, 0);
+        // The payload sits past the end, in the second copy; the start of the first copy
+        // (where a consumer that wrapped by hand would look) holds something else.
+        data.set(JAVA_LONG, 0, -1L);
+        assertEquals(1, consumer.consume(r -> {
+            assertEquals(pos, r.position());
+            return collect(r);
+        }, Long.MAX_VALUE));
+        assertEquals(List.of(0x1122334455667788L), seen);
+    }
+
+    @Test
+    void aLengthPastTheProducerIsCorruptAndNothingIsRead() {
+        write(1, 0);
+        data.set(JAVA_INT, 0, 5000); // claims more than the producer wrote
+        CorruptRingException e = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("past the producer position"), e.getMessage());
+        assertEquals(0, consumer.consumerPosition());
+        assertTrue(seen.isEmpty());
+        data.set(JAVA_INT, 0, RingLayout.LENGTH_MASK); // the largest length a header can hold
+        assertThrows(CorruptRingException.class, () -> consumer.consume(this::collect, Long.MAX_VALUE));
+    }
+
+    @Test
+    void positionsMoreThanARingApartAreCorrupt() {
+        prod.set(JAVA_LONG, 0, SIZE + 8);
+        assertThrows(CorruptRingException.class, () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        cons.set(JAVA_LONG, 0, 64);
+        prod.set(JAVA_LONG, 0, 8);
+        assertThrows(CorruptRingException.class, () -> consumer.consume(this::collect, Long.MAX_VALUE));
+    }
+
+    @Test
+    void viewsAreBoundedByTheRecord() {
+        long offset = writeAt;
+        data.set(JAVA_INT, offset, 6);
+        data.setString(offset + 8, "comm\0x", java.nio.charset.StandardCharsets.UTF_8);
+        writeAt += RingLayout.span(6);
+        prod.set(JAVA_LONG, 0, writeAt);
+        consumer.consume(r -> {
+            assertEquals(6, r.length());
+            assertEquals("comm", r.getString(0, 6));
+            assertEquals('x', r.getByte(5));
+            assertThrows(IndexOutOfBoundsException.class, () -> r.getInt(4));
+            assertThrows(IndexOutOfBoundsException.class, () -> r.getByte(6));
+            assertThrows(IndexOutOfBoundsException.class, () -> r.getString(2, 8));
+            assertEquals(6, r.toByteArray().length);
+            assertEquals(6, r.segment().byteSize());
+            assertEquals('c', r.segment().get(JAVA_BYTE, 0));
+            return true;
+        }, Long.MAX_VALUE);
+    }
+
+    @Test
+    void theMemoryMustBeARingMappedTwice() {
+        assertThrows(IllegalArgumentException.class, () -> new RingConsumer(cons, prod, data, 3000));
+        assertThrows(IllegalArgumentException.class, () -> new RingConsumer(cons, prod, arena.allocate(SIZE), SIZE));
+    }
+}
