@@ -62,6 +62,8 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle MOUNT = downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle GETPGID = downcall("getpgid",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
 
@@ -264,6 +266,18 @@ public final class Sys {
             throw rethrow(t);
         }
         checked(orErrno(result, capture), "mount(" + type + " on " + target + ")");
+    }
+
+    /** getpgid(2): a cheap system call, the trigger of the syscall-tracepoint benchmarks. */
+    public static int getpgid(int pid) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try {
+            result = (int) GETPGID.invokeExact(capture, pid);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) checked(orErrno(result, capture), "getpgid");
     }
 
     private static long sysconf(int name) {

@@ -11,7 +11,7 @@ import io.bpfring.bpf.Tracepoint;
 import io.bpfring.reader.PerfBufReader;
 import io.bpfring.reader.Reorderer;
 import io.bpfring.reader.RingBufReader;
-import io.bpfring.tools.Resources;
+import io.bpfring.bpf.Resources;
 
 import java.time.Duration;
 import java.util.ArrayList;

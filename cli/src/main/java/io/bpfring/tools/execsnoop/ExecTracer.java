@@ -12,7 +12,7 @@ import io.bpfring.bpf.Tracepoint;
 import io.bpfring.reader.EpollReader;
 import io.bpfring.reader.PerfBufReader;
 import io.bpfring.reader.RingBufReader;
-import io.bpfring.tools.Resources;
+import io.bpfring.bpf.Resources;
 import io.bpfring.tools.Sizes;
 
 import java.time.Duration;

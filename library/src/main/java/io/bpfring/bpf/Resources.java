@@ -1,9 +1,9 @@
-package io.bpfring.tools;
+package io.bpfring.bpf;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** Kernel objects a tool holds, closed newest first: links before programs before maps. */
+/** Kernel objects held together and closed newest first: links before programs before maps. */
 public final class Resources implements AutoCloseable {
     private final List<AutoCloseable> held = new ArrayList<>();
 
