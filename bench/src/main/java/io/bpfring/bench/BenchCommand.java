@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code bpfring bench}: the kernel ring buffer benchmark, every mode side by side in one run. */
@@ -30,7 +29,8 @@ import java.util.concurrent.Callable;
                 "Notification default: the ring buffer's adaptive wake-up, a perf wake-up per",
                 "sample; sampled: ring NO_WAKEUP until the queued bytes pass a threshold, then",
                 "FORCE_WAKEUP; perf wakeup_events. Each run warms up, then measures rounds and",
-                "reports the median and spread of events/s and drops/s.",
+                "reports the median and spread of events/s and drops/s. Each configuration runs",
+                "in a JVM of its own (as JMH forks), unless --no-fork.",
         },
         footer = {
                 "",
@@ -90,6 +90,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.png", description = "Also draw a PNG bar chart.")
     Path chart;
 
+    @Option(names = "--no-fork", description = "Run every configuration in this JVM instead of one JVM each.")
+    boolean noFork;
+
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the libbpf consumer is built "
             + "(default: bpfring-bench under the temporary directory).")
     Path workDir;
@@ -104,9 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
         for (String notification : notifications) {
             for (int threads : producers) {
                 for (String mode : modes) {
-                    results.add(bench.run(new BenchConfig(Mode.ofLabel(mode), Notify.ofLabel(notification), threads,
+                    BenchConfig config = new BenchConfig(Mode.ofLabel(mode), Notify.ofLabel(notification), threads,
                             batch, ringSize, pagesPerCpu, sampleRate, Duration.ofMillis(warmupMillis),
-                            Duration.ofMillis(roundMillis), rounds)));
+                            Duration.ofMillis(roundMillis), rounds);
+                    results.add(noFork ? bench.run(config) : BenchFork.run(config, dir));
                 }
             }
         }

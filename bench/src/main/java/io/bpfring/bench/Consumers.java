@@ -2,6 +2,7 @@ package io.bpfring.bench;
 
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.reader.EpollReader;
+import io.bpfring.reader.Notification;
 import io.bpfring.reader.PerfBufReader;
 import io.bpfring.reader.RingBufReader;
 
@@ -35,12 +36,13 @@ final class Consumers {
     private Consumers() {
     }
 
-    static Consumer javaRing(BpfMap ring, boolean busy) {
+    static Consumer javaRing(BpfMap ring, boolean busy, Notification notification) {
         AtomicLong count = new AtomicLong();
-        RingBufReader reader = RingBufReader.of(ring, record -> {
+        RingBufReader reader = new RingBufReader();
+        reader.add(ring, record -> {
             count.lazySet(count.get() + 1);
             return true;
-        });
+        }, notification);
         return new JavaConsumer(reader, busy, count);
     }
 

@@ -8,6 +8,7 @@ import io.bpfring.bpf.Mounts;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.bpf.Resources;
 import io.bpfring.bpf.Tracepoint;
+import io.bpfring.reader.Notification;
 import io.bpfring.sys.Sys;
 
 import java.io.IOException;
@@ -82,10 +83,12 @@ public final class KernelBench {
     }
 
     private Consumers.Consumer consumer(BenchConfig config, BpfMap map) {
-        int wakeupEvents = config.notification() == Notify.SAMPLED ? config.sampleRate() : 1;
+        boolean sampled = config.notification() == Notify.SAMPLED;
+        int wakeupEvents = sampled ? config.sampleRate() : 1;
+        Notification ring = sampled ? Notification.PRODUCER_CONTROLLED : Notification.ADAPTIVE;
         return switch (config.mode()) {
-            case RB_JAVA -> Consumers.javaRing(map, false);
-            case RB_JAVA_BUSY -> Consumers.javaRing(map, true);
+            case RB_JAVA -> Consumers.javaRing(map, false, ring);
+            case RB_JAVA_BUSY -> Consumers.javaRing(map, true, ring);
             case PB_JAVA -> Consumers.javaPerf(map, config.pagesPerCpu(), wakeupEvents);
             case RB_LIBBPF, PB_LIBBPF -> libbpf(config, map, wakeupEvents);
         };

@@ -46,6 +46,12 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
      */
     abstract boolean hasUnannouncedRecord();
 
+    /**
+     * Whether a poll waits on epoll before it consumes: when every buffer's producer decides
+     * its own wake-ups, the wait paces the consumer as the producer intends.
+     */
+    abstract boolean waitsFirst();
+
     /** Releases the buffers' mappings and fds; called once, under the consuming lock. */
     abstract void releaseBuffers();
 
@@ -126,7 +132,11 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
         long deadline = deadline(timeout);
         enter();
         try {
+            boolean waitFirst = !busy && waitsFirst();
             while (true) {
+                if (waitFirst) {
+                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                }
                 int delivered = consumeAll(Long.MAX_VALUE);
                 if (delivered > 0 || stopRequested || closed) {
                     return delivered;
@@ -141,13 +151,19 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
                 }
                 if (busy) {
                     Thread.onSpinWait();
-                } else if (!hasUnannouncedRecord()) {
-                    epoll.await(timeout == null ? -1 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000));
+                } else if (!waitFirst && !hasUnannouncedRecord()) {
+                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
                 }
             }
         } finally {
             exit();
         }
+    }
+
+    /** Milliseconds left until {@code deadline}, rounded up; 0 once it has passed. */
+    private static int millisUntil(long deadline) {
+        long remaining = deadline - System.nanoTime();
+        return remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
     }
 
     private static long deadline(Duration timeout) {

@@ -59,10 +59,16 @@ public final class RingBufReader extends EpollReader {
     }
 
     /**
-     * Maps another ring and delivers its records to {@code handler}. The map stays the caller's:
-     * the reader neither closes it nor needs it open after this call.
+     * Maps another ring, whose producer uses the kernel's adaptive wake-ups, and delivers its
+     * records to {@code handler}. The map stays the caller's: the reader neither closes it nor
+     * needs it open after this call.
      */
     public Ring add(BpfMap ringMap, RecordHandler handler) {
+        return add(ringMap, handler, Notification.ADAPTIVE);
+    }
+
+    /** Maps another ring whose wake-ups come as {@code notification} says. */
+    public Ring add(BpfMap ringMap, RecordHandler handler, Notification notification) {
         if (ringMap.type() != MapType.RINGBUF) {
             throw new IllegalArgumentException(ringMap + " is not a ring buffer (BPF_MAP_TYPE_RINGBUF)");
         }
@@ -76,7 +82,7 @@ public final class RingBufReader extends EpollReader {
             MemorySegment producerSide = Sys.map(arena, fd, page + 2 * size, page, Sys.PROT_READ, what);
             RingConsumer consumer = new RingConsumer(consumerPage, producerSide,
                     producerSide.asSlice(page, 2 * size), size);
-            Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, handler);
+            Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, handler, notification);
             epoll.add(fd, Epoll.EPOLLIN, ring.index);
             rings.add(ring);
             return ring;
@@ -111,11 +117,21 @@ public final class RingBufReader extends EpollReader {
     @Override
     boolean hasUnannouncedRecord() {
         for (Ring ring : rings) {
-            if (ring.consumer.hasCommittedRecord()) {
+            if (ring.notification == Notification.ADAPTIVE && ring.consumer.hasCommittedRecord()) {
                 return true;
             }
         }
         return false;
+    }
+
+    @Override
+    boolean waitsFirst() {
+        for (Ring ring : rings) {
+            if (ring.notification == Notification.ADAPTIVE) {
+                return false;
+            }
+        }
+        return !rings.isEmpty();
     }
 
     @Override
@@ -130,9 +146,12 @@ public final class RingBufReader extends EpollReader {
         private final int mapFd;
         private final RingConsumer consumer;
         private final RecordHandler handler;
+        private final Notification notification;
 
-        private Ring(int index, String name, int mapFd, RingConsumer consumer, RecordHandler handler) {
+        private Ring(int index, String name, int mapFd, RingConsumer consumer, RecordHandler handler,
+                     Notification notification) {
             this.index = index;
+            this.notification = notification;
             this.name = name;
             this.mapFd = mapFd;
             this.consumer = consumer;
