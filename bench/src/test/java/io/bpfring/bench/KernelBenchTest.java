@@ -48,6 +48,14 @@ class KernelBenchTest {
     }
 
     @Test
+    void aForkedRunReportsItsRoundsBack() {
+        BenchResult result = BenchFork.run(config(Mode.RB_JAVA, Notify.SAMPLED), workDir);
+        assertEquals(2, result.eventsPerSecond().length);
+        assertEquals(2, result.dropsPerSecond().length);
+        assertTrue(result.medianEvents() > 0);
+    }
+
+    @Test
     void theReportHasTheTableTheRatiosAndJson() throws Exception {
         BenchConfig java = config(Mode.RB_JAVA, Notify.DEFAULT);
         BenchConfig libbpf = config(Mode.RB_LIBBPF, Notify.DEFAULT);

@@ -1,6 +1,7 @@
 package io.bpfring.reader;
 
 import io.bpfring.bpf.BpfMap;
+import io.bpfring.bpf.Helper;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.testing.Emitter;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -290,6 +292,34 @@ class RingBufReaderTest {
             emitter.output(8, 42);
             assertEquals(1, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(List.of(42L), seqs);
+        }
+    }
+
+    @Test
+    void aProducerControlledRingIsWokenOnlyWhenTheProgramSaysSo() throws Exception {
+        try (RingBufReader reader = new RingBufReader()) {
+            reader.add(ring, this::collect, Notification.PRODUCER_CONTROLLED);
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
+            Thread.sleep(50);
+            emitter.output(8, 1, Helper.RB_NO_WAKEUP);
+            emitter.reserve(2, false); // flags 0: the adaptive wake-up is not for this ring
+            assertThrows(TimeoutException.class, () -> polled.get(300, TimeUnit.MILLISECONDS));
+            emitter.output(8, 3, Helper.RB_FORCE_WAKEUP);
+            assertEquals(3, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(List.of(1L, 2L, 3L), seqs);
+            // What waits without a wake-up is read when the poll's time is up.
+            emitter.output(8, 4, Helper.RB_NO_WAKEUP);
+            assertEquals(1, reader.poll(Duration.ofMillis(50)));
+        }
+    }
+
+    @Test
+    void anAdaptiveRingPicksUpRecordsCommittedWithoutAWakeupBeforeSleeping() {
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            emitter.output(8, 1, Helper.RB_NO_WAKEUP);
+            emitter.output(8, 2, Helper.RB_NO_WAKEUP);
+            assertEquals(2, reader.poll(LONG));
+            assertEquals(List.of(1L, 2L), seqs);
         }
     }
 
