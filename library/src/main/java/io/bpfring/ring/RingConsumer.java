@@ -131,6 +131,35 @@ public final class RingConsumer {
         return (header & BUSY_BIT) == 0;
     }
 
+    /**
+     * The producer id in the header of the record at the consumer position (its second word) if
+     * that record is still reserved, or 0. Meaningful for rings of user-space producers, which
+     * write their id there; the kernel writes a page offset.
+     */
+    public int reservedBy() {
+        long cons = consumerPosition();
+        if (cons == (long) LONG.getAcquire(producerPos, 0L)) {
+            return 0;
+        }
+        long offset = cons & mask;
+        int header = (int) INT.getAcquire(data, offset);
+        return (header & BUSY_BIT) != 0 ? data.get(JAVA_INT, offset + 4) : 0;
+    }
+
+    /**
+     * Turns the record at the consumer position, reserved by {@code producerId} that will never
+     * commit it (it is gone), into a discarded one, so the records after it flow again. Needs a
+     * writable data area: for rings of user-space producers only.
+     *
+     * @return whether it did (false when the producer committed it meanwhile)
+     */
+    public boolean discardAbandoned(int producerId) {
+        long offset = consumerPosition() & mask;
+        int header = (int) INT.getAcquire(data, offset);
+        return (header & BUSY_BIT) != 0 && data.get(JAVA_INT, offset + 4) == producerId
+                && INT.compareAndSet(data, offset, header, (header & ~BUSY_BIT) | DISCARD_BIT);
+    }
+
     public long consumerPosition() {
         return (long) LONG.getAcquire(consumerPos, 0L);
     }

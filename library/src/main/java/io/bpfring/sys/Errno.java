@@ -22,6 +22,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
+    public static final int ETIMEDOUT = 110;
     public static final int EOPNOTSUPP = 95;
     /** The kernel-internal "not supported" that BPF map operations leak to user space. */
     public static final int ENOTSUPP = 524;
@@ -52,6 +53,7 @@ public final class Errno {
             case ENOSPC -> "ENOSPC";
             case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";
+            case ETIMEDOUT -> "ETIMEDOUT";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case ENOTSUPP -> "ENOTSUPP";
             default -> "errno " + errno;
@@ -84,6 +86,7 @@ public final class Errno {
             case ENOSPC -> "no space left: the buffer or map is full";
             case ERANGE -> "result out of range";
             case ENOSYS -> "the kernel lacks this system call: it needs CONFIG_BPF_SYSCALL";
+            case ETIMEDOUT -> "timed out";
             case EOPNOTSUPP, ENOTSUPP -> "not supported by this kernel or object type";
             default -> "see errno(3)";
         };

@@ -25,6 +25,15 @@ public final class Sys {
     public static final int MAP_SHARED = 1;
     public static final int O_CLOEXEC = 0x80000;
     public static final int O_NONBLOCK = 0x800;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    private static final int MAP_PRIVATE = 2;
+    private static final int MAP_FIXED = 0x10;
+    private static final int MAP_ANONYMOUS = 0x20;
+    private static final int PROT_NONE = 0;
+    private static final int MFD_CLOEXEC = 1;
+    private static final int FUTEX_WAIT = 0;
+    private static final int FUTEX_WAKE = 1;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -62,6 +71,12 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle MOUNT = downcall("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    private static final MethodHandle MEMFD_CREATE = downcall("memfd_create",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FTRUNCATE = downcall("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     private static final MethodHandle GETPGID = downcall("getpgid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf",
@@ -137,17 +152,105 @@ public final class Sys {
      * closes. Access after that is an {@link IllegalStateException}, never a fault.
      */
     public static MemorySegment map(Arena arena, int fd, long length, long offset, int prot, String what) {
+        return mmap(MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset, what)
+                .reinterpret(length, arena, Sys::unmap);
+    }
+
+    /**
+     * Maps {@code headBytes} of {@code fd} followed by its next {@code dataBytes} twice, back to
+     * back: [head][data][data again], as the kernel maps a BPF ring buffer, so that a record
+     * that runs past the end of the data is contiguous. Unmapped when {@code arena} closes.
+     */
+    public static MemorySegment mapDoubled(Arena arena, int fd, long headBytes, long dataBytes, String what) {
+        long total = headBytes + 2 * dataBytes;
+        MemorySegment region = mmap(MemorySegment.NULL, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0, what);
+        try {
+            int prot = PROT_READ | PROT_WRITE;
+            mmap(region, headBytes + dataBytes, prot, MAP_SHARED | MAP_FIXED, fd, 0, what);
+            mmap(MemorySegment.ofAddress(region.address() + headBytes + dataBytes), dataBytes, prot,
+                    MAP_SHARED | MAP_FIXED, fd, headBytes, what);
+        } catch (SysException e) {
+            unmap(region.reinterpret(total));
+            throw e;
+        }
+        return region.reinterpret(total, arena, Sys::unmap);
+    }
+
+    private static MemorySegment mmap(MemorySegment at, long length, int prot, int flags, int fd, long offset,
+                                      String what) {
         MemorySegment capture = CAPTURE.get();
         MemorySegment address;
         try {
-            address = (MemorySegment) MMAP.invokeExact(capture, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
+            address = (MemorySegment) MMAP.invokeExact(capture, at, length, prot, flags, fd, offset);
         } catch (Throwable t) {
             throw rethrow(t);
         }
         if (address.address() == -1L) {
             throw new SysException(what, errno(capture));
         }
-        return address.reinterpret(length, arena, Sys::unmap);
+        return address;
+    }
+
+    /** memfd_create(2): an anonymous file, closed on exec. */
+    public static int memfdCreate(String name) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) MEMFD_CREATE.invokeExact(capture, arena.allocateFrom(name), MFD_CLOEXEC);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) checked(orErrno(result, capture), "memfd_create(" + name + ")");
+    }
+
+    /** open(2) read-write, creating the file (mode 0600) when {@code create}. */
+    public static int open(String path, boolean create) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0),
+                    0600);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) checked(orErrno(result, capture), "open(" + path + ")");
+    }
+
+    /** ftruncate(2). */
+    public static void ftruncate(int fd, long length, String what) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try {
+            result = (int) FTRUNCATE.invokeExact(capture, fd, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        checked(orErrno(result, capture), what);
+    }
+
+    /**
+     * futex(FUTEX_WAIT) on a u32 in shared memory: sleeps while it holds {@code expected}, until
+     * a {@link #futexWake} or {@code timeoutNanos} (negative: no limit). Works across processes
+     * that map the same file. Returns at once when the value has changed already.
+     */
+    public static void futexWait(MemorySegment word, int expected, long timeoutNanos) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment timeout = MemorySegment.NULL;
+            if (timeoutNanos >= 0) {
+                timeout = arena.allocate(16, 8);
+                timeout.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+                timeout.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+            }
+            long result = syscall(ARCH.futex, word.address(), FUTEX_WAIT, expected, timeout.address(), 0);
+            if (result < 0 && result != -Errno.EAGAIN && result != -Errno.EINTR && result != -Errno.ETIMEDOUT) {
+                throw new SysException("futex(FUTEX_WAIT)", (int) -result);
+            }
+        }
+    }
+
+    /** futex(FUTEX_WAKE): wakes every waiter on {@code word}. */
+    public static void futexWake(MemorySegment word) {
+        checked(syscall(ARCH.futex, word.address(), FUTEX_WAKE, Integer.MAX_VALUE, 0, 0), "futex(FUTEX_WAKE)");
     }
 
     private static void unmap(MemorySegment mapping) {
@@ -299,12 +402,12 @@ public final class Sys {
     }
 
     /** System call numbers, which differ by architecture (there is no libc wrapper for these). */
-    private record Arch(long bpf, long perfEventOpen) {
+    private record Arch(long bpf, long perfEventOpen, long futex) {
         static Arch current() {
             String arch = System.getProperty("os.arch");
             return switch (arch) {
-                case "amd64", "x86_64" -> new Arch(321, 298);
-                case "aarch64", "arm64", "riscv64", "loongarch64" -> new Arch(280, 241);
+                case "amd64", "x86_64" -> new Arch(321, 298, 202);
+                case "aarch64", "arm64", "riscv64", "loongarch64" -> new Arch(280, 241, 98);
                 default -> throw new UnsupportedOperationException(
                         "bpfring knows the system call numbers of x86_64, aarch64, riscv64 and loongarch64, not " + arch);
             };

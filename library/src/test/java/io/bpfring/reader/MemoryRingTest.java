@@ -1,0 +1,201 @@
+package io.bpfring.reader;
+
+import io.bpfring.ring.CorruptRingException;
+import io.bpfring.ring.RecordView;
+import io.bpfring.ring.RingProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Java producers on the ring buffer protocol: in one JVM and across processes. */
+class MemoryRingTest {
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private static void put(MemoryRing ring, int producer, long seq) {
+        long position = ring.reserve(16, LONG);
+        assertTrue(position >= 0, "no room");
+        ring.data().set(JAVA_INT, ring.payloadOffset(position), producer);
+        ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
+        ring.commit(position, 0);
+    }
+
+    @Test
+    void manyProducersOneConsumerNothingLostNothingReordered() throws Exception {
+        int producers = 2;
+        long perProducer = 300_000;
+        try (MemoryRing ring = MemoryRing.inMemory(16 * 1024)) {
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int id = p;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (long seq = 0; seq < perProducer; seq++) {
+                        put(ring, id, seq);
+                    }
+                }));
+            }
+            long[] next = new long[producers];
+            long[] lastPosition = {-1};
+            long[] total = {0};
+            RecordViewCheck check = record -> {
+                int id = record.getInt(0);
+                long seq = record.getLong(8);
+                assertEquals(next[id], seq, "producer " + id + " out of order or lost");
+                next[id]++;
+                assertTrue(record.position() > lastPosition[0], "delivered out of reservation order");
+                lastPosition[0] = record.position();
+                total[0]++;
+            };
+            while (total[0] < producers * perProducer) {
+                ring.poll(r -> {
+                    check.accept(r);
+                    return true;
+                }, LONG);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertEquals(producers * perProducer, total[0]);
+            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            // 16 K ring, 24 bytes a record: it wrapped thousands of times.
+            assertTrue(ring.producerPosition() / ring.size() > 800, "wraps: " + ring.producerPosition() / ring.size());
+            assertEquals(0, ring.lost());
+        }
+    }
+
+    interface RecordViewCheck {
+        void accept(RecordView record);
+    }
+
+    @Test
+    void aSlowReservationHoldsBackLaterRecordsAndNeverReordersThem() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            long slow = ring.reserve(16);
+            put(ring, 1, 1);
+            List<Integer> seen = new ArrayList<>();
+            assertEquals(0, ring.consume(r -> seen.add(r.getInt(0))));
+            ring.data().set(JAVA_INT, ring.payloadOffset(slow), 0);
+            ring.commit(slow, 0);
+            assertEquals(2, ring.consume(r -> seen.add(r.getInt(0))));
+            assertEquals(List.of(0, 1), seen);
+        }
+    }
+
+    @Test
+    void aFullRingFailsReserveAtOnceAndDiscardsAreSkipped() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            int fitted = 0;
+            while (ring.reserve(100) >= 0) {
+                fitted++;
+            }
+            assertEquals((4096 - 1) / 112, fitted);
+            // 4032 bytes held: three 16-byte records still fit below size - 1, then none.
+            int small = 0;
+            while (ring.reserve(8) >= 0) {
+                small++;
+            }
+            assertEquals(3, small);
+            assertEquals(-1, ring.reserve(8, Duration.ofMillis(5)), "nobody consumes: the wait runs out");
+        }
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            long a = ring.reserve(8);
+            long b = ring.reserve(8);
+            ring.discard(a, 0);
+            ring.commit(b, 0);
+            List<Long> positions = new ArrayList<>();
+            assertEquals(1, ring.consume(r -> positions.add(r.position())));
+            assertEquals(List.of(b), positions);
+        }
+    }
+
+    @Test
+    void theConsumerSleepsUntilACommitWakesIt() throws Exception {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+            Thread.sleep(50);
+            long held = ring.reserve(8);
+            ring.commit(ring.reserve(8), RingProducer.NO_WAKEUP);
+            assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
+            ring.commit(held, 0); // the record the consumer waits at: the adaptive wake-up
+            assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, ring.busyPoll(r -> true, Duration.ofMillis(5)));
+        }
+    }
+
+    @Test
+    void badInputIsAClearError() throws Exception {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            assertThrows(IllegalArgumentException.class, () -> ring.reserve(0));
+            assertThrows(IllegalArgumentException.class, () -> ring.reserve(-1));
+            IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> ring.reserve(4096));
+            assertTrue(tooBig.getMessage().contains("1.." + ring.maxLength()), tooBig.getMessage());
+            long position = ring.reserve(8);
+            ring.commit(position, 0);
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.commit(position, 0));
+            assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
+            assertThrows(IllegalStateException.class, () -> ring.commit(12345, 0));
+            assertEquals(1, ring.consume(r -> true), "the good record is still there");
+        }
+        assertThrows(IllegalArgumentException.class, () -> MemoryRing.inMemory(5000));
+        Path garbage = dir.resolve("garbage");
+        Files.write(garbage, new byte[3 * 4096]);
+        assertThrows(CorruptRingException.class, () -> MemoryRing.open(garbage));
+        Path odd = dir.resolve("odd");
+        Files.write(odd, new byte[12345]);
+        assertThrows(CorruptRingException.class, () -> MemoryRing.open(odd));
+        MemoryRing closed = MemoryRing.inMemory(4096);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.reserve(8));
+    }
+
+    private Process producer(Path file, int id, String what) throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                RingProducerProcess.class.getName(), file.toString(), Integer.toString(id), what)
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    @Test
+    void producersInOtherProcessesAndADeadOneThatHeldAReservation() throws Exception {
+        Path file = dir.resolve("ring");
+        try (MemoryRing ring = MemoryRing.create(file, 8192)) {
+            Process holder = producer(file, 7, "hold");
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
+            assertTrue(out.readLine().startsWith("holding"));
+            Process writer = producer(file, 8, "20000");
+            long[] next = {0};
+            // The held reservation blocks everything behind it while its process lives.
+            Thread.sleep(200);
+            assertEquals(0, ring.consume(r -> true));
+            holder.destroyForcibly().waitFor();
+            while (next[0] < 20000) {
+                ring.poll(r -> {
+                    assertEquals(8, r.getInt(0));
+                    assertEquals(next[0]++, r.getLong(8));
+                    return true;
+                }, LONG);
+            }
+            assertEquals(0, writer.waitFor());
+            assertEquals(1, ring.lost(), "the dead producer's record is skipped and counted");
+        }
+    }
+}
