@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * An eBPF assembler: typed instructions, named labels for jumps, map references resolved at load.
@@ -36,9 +38,11 @@ public final class Asm {
     private static final int CALL = 0x80;
     private static final int EXIT = 0x90;
     private static final int FETCH = 0x01;
-    // Pseudo sources of a 64-bit immediate load.
+    // Pseudo sources of a 64-bit immediate load, and of a call.
     private static final int PSEUDO_MAP_FD = 1;
     private static final int PSEUDO_MAP_VALUE = 2;
+    private static final int PSEUDO_FUNC = 4;
+    private static final int PSEUDO_CALL = 1;
 
     /** Access sizes of loads and stores. */
     public enum Size {
@@ -77,6 +81,8 @@ public final class Asm {
 
     private final List<Insn> insns = new ArrayList<>();
     private final Map<Integer, String> jumpTargets = new HashMap<>();
+    /** Calls and function addresses: their label goes into imm, not off. */
+    private final Map<Integer, String> functionTargets = new HashMap<>();
     private final Map<String, Integer> labels = new HashMap<>();
 
     private Asm add(Insn insn) {
@@ -195,6 +201,22 @@ public final class Asm {
         return add(new Insn(JMP | CALL, 0, 0, 0, helper.id()));
     }
 
+    /**
+     * Calls the function that starts at {@code label} (a bpf-to-bpf call): arguments in R1-R5,
+     * result in R0, its own stack. Put functions after the main program's last exit.
+     */
+    public Asm callFunction(String label) {
+        functionTargets.put(insns.size(), label);
+        return add(new Insn(JMP | CALL, 0, PSEUDO_CALL, 0, 0));
+    }
+
+    /** {@code dst = &function at label}, for helpers that take a callback (bpf_loop, bpf_user_ringbuf_drain). */
+    public Asm loadFunction(Reg dst, String label) {
+        functionTargets.put(insns.size(), label);
+        add(new Insn(LD | Size.DW.code | IMM, dst.number(), PSEUDO_FUNC, 0, 0));
+        return add(new Insn(0, 0, 0, 0, 0));
+    }
+
     /** Returns R0. */
     public Asm exit() {
         return add(new Insn(JMP | EXIT, 0, 0, 0, 0));
@@ -208,18 +230,41 @@ public final class Asm {
         return this;
     }
 
-    /** The instructions, with every jump resolved to its label. */
+    /** The instructions, with every jump, call and function address resolved to its label. */
     public List<Insn> build() {
         List<Insn> out = new ArrayList<>(insns);
         for (Map.Entry<Integer, String> jump : jumpTargets.entrySet()) {
-            Integer target = labels.get(jump.getValue());
-            if (target == null) {
-                throw new IllegalArgumentException("jump to undefined label '" + jump.getValue() + "'");
-            }
             int at = jump.getKey();
             Insn insn = out.get(at);
-            out.set(at, new Insn(insn.opcode(), insn.dst(), insn.src(), target - at - 1, insn.imm(), insn.map()));
+            out.set(at, new Insn(insn.opcode(), insn.dst(), insn.src(), distance(at, jump.getValue()), insn.imm(), insn.map()));
+        }
+        for (Map.Entry<Integer, String> call : functionTargets.entrySet()) {
+            int at = call.getKey();
+            Insn insn = out.get(at);
+            out.set(at, new Insn(insn.opcode(), insn.dst(), insn.src(), insn.off(), distance(at, call.getValue()), insn.map()));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Where each function starts, by instruction: the program itself at 0, then every label that
+     * a call or a function address names, in order.
+     */
+    public SortedMap<Integer, String> functions() {
+        SortedMap<Integer, String> starts = new TreeMap<>();
+        starts.put(0, "main");
+        for (String label : functionTargets.values()) {
+            starts.put(labels.get(label), label);
+        }
+        return starts;
+    }
+
+    /** Instructions from the one after {@code at} to {@code label}: how jumps and calls count. */
+    private int distance(int at, String label) {
+        Integer target = labels.get(label);
+        if (target == null) {
+            throw new IllegalArgumentException("jump to undefined label '" + label + "'");
+        }
+        return target - at - 1;
     }
 }

@@ -57,6 +57,11 @@ public final class BpfMap implements AutoCloseable {
         return create(MapType.RINGBUF, name, 0, 0, size, 0);
     }
 
+    /** A user ring buffer of {@code size} data bytes: user space produces, a BPF program drains. */
+    public static BpfMap userRingBuf(String name, int size) {
+        return create(MapType.USER_RINGBUF, name, 0, 0, size, 0);
+    }
+
     /** An array of {@code entries} values of {@code valueSize} bytes, keyed by a u32 index. */
     public static BpfMap array(String name, int valueSize, int entries) {
         return create(MapType.ARRAY, name, 4, valueSize, entries, 0);

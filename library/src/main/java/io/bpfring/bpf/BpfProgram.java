@@ -7,6 +7,7 @@ import io.bpfring.sys.SysException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -33,7 +34,8 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Assembles and loads a GPL-licensed program (ring buffer and probe helpers are GPL-only). */
     public static BpfProgram load(ProgramType type, String name, Asm asm) {
-        return load(type, name, asm.build());
+        Map<Integer, String> functions = asm.functions();
+        return load(type, name, asm.build(), functions.size() == 1 ? Map.of() : functions);
     }
 
     /**
@@ -42,6 +44,11 @@ public final class BpfProgram implements AutoCloseable {
      * @throws VerifierException when the verifier refuses it, with the verifier's log
      */
     public static BpfProgram load(ProgramType type, String name, List<Insn> insns) {
+        return load(type, name, insns, Map.of());
+    }
+
+    /** Loads a program of several functions, starting at the given instructions (with BTF func_info). */
+    private static BpfProgram load(ProgramType type, String name, List<Insn> insns, Map<Integer, String> functions) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("program name '" + name
                     + "' must be at most 15 characters of letters, digits, '_' and '.'");
@@ -61,30 +68,48 @@ public final class BpfProgram implements AutoCloseable {
             attr.set(JAVA_LONG, 16, arena.allocateFrom("GPL").address());
             attr.set(JAVA_INT, 44, type.loadFlags());
             MemorySegment.copy(name.getBytes(), 0, attr, JAVA_BYTE, 48, name.length());
-            int fd = Sys.bpfOrErrno(Cmd.PROG_LOAD, attr);
-            if (fd >= 0) {
-                return new BpfProgram(fd, name, type);
+            int btf = -1;
+            if (!functions.isEmpty()) {
+                btf = FunctionBtf.load(List.copyOf(functions.values()));
+                MemorySegment funcInfo = arena.allocate(8L * functions.size(), 4);
+                int i = 0;
+                for (int start : functions.keySet()) {
+                    funcInfo.set(JAVA_INT, 8L * i, start);
+                    funcInfo.set(JAVA_INT, 8L * i + 4, 2 + i); // FUNC types follow the prototype
+                    i++;
+                }
+                attr.set(JAVA_INT, 72, btf);
+                attr.set(JAVA_INT, 76, 8);
+                attr.set(JAVA_LONG, 80, funcInfo.address());
+                attr.set(JAVA_INT, 88, functions.size());
             }
-            // Load again with the verifier log on, only now that it is needed.
-            for (int logSize = LOG_START; ; logSize *= 2) {
-                MemorySegment log = arena.allocate(logSize);
-                attr.set(JAVA_INT, 24, 1);
-                attr.set(JAVA_INT, 28, logSize);
-                attr.set(JAVA_LONG, 32, log.address());
-                fd = Sys.bpfOrErrno(Cmd.PROG_LOAD, attr);
-                if (fd >= 0) {
-                    return new BpfProgram(fd, name, type);
-                }
-                if (-fd == Errno.ENOSPC && logSize < LOG_MAX) {
-                    continue;
-                }
-                String text = log.getString(0).strip();
-                if (text.isEmpty()) {
-                    throw new SysException("bpf(BPF_PROG_LOAD '" + name + "')", -fd);
-                }
-                throw new VerifierException(name, -fd, text);
+            try {
+                return loadWithLog(attr, arena, name, type);
+            } finally {
+                Sys.close(btf); // the program holds its own reference
             }
         }
+    }
+
+    /** Loads; on failure, loads again with the verifier log on, only now that it is needed. */
+    private static BpfProgram loadWithLog(MemorySegment attr, Arena arena, String name, ProgramType type) {
+        int fd = Sys.bpfOrErrno(Cmd.PROG_LOAD, attr);
+        for (int logSize = LOG_START; fd < 0; logSize *= 2) {
+            MemorySegment log = arena.allocate(logSize);
+            attr.set(JAVA_INT, 24, 1);
+            attr.set(JAVA_INT, 28, logSize);
+            attr.set(JAVA_LONG, 32, log.address());
+            fd = Sys.bpfOrErrno(Cmd.PROG_LOAD, attr);
+            if (fd >= 0 || -fd == Errno.ENOSPC && logSize < LOG_MAX) {
+                continue;
+            }
+            String text = log.getString(0).strip();
+            if (text.isEmpty()) {
+                throw new SysException("bpf(BPF_PROG_LOAD '" + name + "')", -fd);
+            }
+            throw new VerifierException(name, -fd, text);
+        }
+        return new BpfProgram(fd, name, type);
     }
 
     /**

@@ -17,7 +17,9 @@ public enum Helper {
     RINGBUF_RESERVE(131),
     RINGBUF_SUBMIT(132),
     RINGBUF_DISCARD(133),
-    RINGBUF_QUERY(134);
+    RINGBUF_QUERY(134),
+    DYNPTR_READ(201),
+    USER_RINGBUF_DRAIN(209);
 
     /** perf_event_output flag: write to the buffer of the CPU the program runs on. Load it with loadImm64. */
     public static final long F_CURRENT_CPU = 0xffffffffL;

@@ -83,6 +83,39 @@ class AsmTest {
     }
 
     @Test
+    void callsAndFunctionAddressesCountTheirDistanceInImm() {
+        Asm asm = new Asm()
+                .loadFunction(Reg.R2, "f")  // 0-1 -> 4: imm 3
+                .callFunction("f")          // 2 -> 4: imm 1
+                .exit()                     // 3
+                .label("f")
+                .mov(Reg.R0, 7)
+                .exit();
+        List<Insn> insns = asm.build();
+        assertEquals(4, insns.get(0).src());
+        assertEquals(3, insns.get(0).imm());
+        assertEquals(0x85, insns.get(2).opcode());
+        assertEquals(1, insns.get(2).src());
+        assertEquals(1, insns.get(2).imm());
+        assertEquals(java.util.Map.of(0, "main", 4, "f"), asm.functions());
+    }
+
+    @Test
+    void aProgramOfSeveralFunctionsLoadsWithItsBtfAndRuns() {
+        Kernel.require();
+        try (BpfProgram program = BpfProgram.load(ProgramType.SYSCALL, "twice", new Asm()
+                .mov(Reg.R1, 21)
+                .callFunction("double")
+                .exit()
+                .label("double")
+                .mov(Reg.R0, Reg.R1)
+                .alu64(Asm.Alu.ADD, Reg.R0, Reg.R1)
+                .exit())) {
+            assertEquals(42, program.testRun(new byte[8]));
+        }
+    }
+
+    @Test
     void labelsMustBeDefinedOnce() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Asm().jump("nowhere").exit().build())
                 .getMessage().contains("nowhere"));
