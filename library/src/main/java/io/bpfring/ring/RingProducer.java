@@ -39,7 +39,16 @@ public final class RingProducer {
     static final long LOCK = 64;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final int SPINS_BEFORE_CHECKING_OWNER = 1 << 16;
+    private static final int SPINS_BEFORE_YIELDING = 64;
+    private static final int SPINS_BEFORE_CHECKING_OWNER = 1 << 12;
+    private static final HeaderWords HEADER_WORDS = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
+            ? (first, second) -> (first & 0xffffffffL) | ((long) second << 32)
+            : (first, second) -> ((long) first << 32) | (second & 0xffffffffL);
+
+    /** Two u32 header words as the one u64 that stores them in native order. */
+    private interface HeaderWords {
+        long header(int first, int second);
+    }
 
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
@@ -48,6 +57,8 @@ public final class RingProducer {
     private final int maxLength;
     private final int producerId;
     private final IntPredicate alive;
+    /** The consumer position as last read; written under the lock. */
+    private long cachedConsumer;
 
     /**
      * @param producerId this producer's id, non-zero (a process id across processes), written
@@ -95,24 +106,32 @@ public final class RingProducer {
         long span = RingLayout.span(length);
         lock();
         try {
-            long cons = (long) LONG.getAcquire(consumerPage, 0L);
             long prod = (long) LONG.get(producerPage, 0L);
-            long pending = (long) LONG.get(producerPage, PENDING);
-            while (pending < prod) {
-                int header = (int) INT.getAcquire(data, pending & mask);
-                if ((header & BUSY_BIT) != 0) {
-                    break;
-                }
-                pending += RingLayout.span(header & LENGTH_MASK);
-            }
-            LONG.set(producerPage, PENDING, pending);
             long next = prod + span;
-            if (next - cons > mask || next - pending > mask) {
-                return -1;
+            // Both bounds only move forward, so stale values are safe: look again only when
+            // they say no (the consumer's position lives on a line it writes for every record).
+            if (next - cachedConsumer > mask) {
+                cachedConsumer = (long) LONG.getAcquire(consumerPage, 0L);
+                if (next - cachedConsumer > mask) {
+                    return -1;
+                }
             }
-            long offset = prod & mask;
-            data.set(JAVA_INT, offset, length | BUSY_BIT);
-            data.set(JAVA_INT, offset + 4, producerId);
+            long pending = (long) LONG.get(producerPage, PENDING);
+            if (next - pending > mask) {
+                while (pending < prod) {
+                    int header = (int) INT.getAcquire(data, pending & mask);
+                    if ((header & BUSY_BIT) != 0) {
+                        break;
+                    }
+                    pending += RingLayout.span(header & LENGTH_MASK);
+                }
+                LONG.set(producerPage, PENDING, pending);
+                if (next - pending > mask) {
+                    return -1;
+                }
+            }
+            // The header in one store: {len | BUSY, producer id}, little- or big-endian alike.
+            data.set(JAVA_LONG, prod & mask, HEADER_WORDS.header(length | BUSY_BIT, producerId));
             LONG.setRelease(producerPage, 0L, next);
             return prod;
         } finally {
@@ -146,37 +165,47 @@ public final class RingProducer {
     }
 
     private boolean finish(long position, long flags, boolean discard) {
-        long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        long prod = (long) LONG.getAcquire(producerPage, 0L);
         long offset = position & mask;
-        int header = position >= cons && position < prod ? (int) INT.getVolatile(data, offset) : 0;
+        // A record still reserved lies within the last ring's worth of reservations and is BUSY;
+        // anything else is misuse. (The producer page is read here, not the consumer's busy line.)
+        long prod = (long) LONG.getAcquire(producerPage, 0L);
+        int header = position < prod && prod - position <= mask ? (int) INT.getAcquire(data, offset) : 0;
         if ((header & BUSY_BIT) == 0) {
             throw new IllegalStateException("no reservation at position " + position
                     + ": it was committed or discarded already, or never reserved in this ring");
         }
         int done = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
-        if (!INT.compareAndSet(data, offset, header, done)) {
-            throw new IllegalStateException("the record at position " + position + " was committed twice at once");
+        if ((flags & NO_WAKEUP) != 0) {
+            INT.setRelease(data, offset, done); // no wake-up to decide: no need to fence
+            return false;
         }
+        // The store and the load of the consumer position must not pass each other (the
+        // kernel's xchg): either the consumer sees this commit, or this sees its position.
+        INT.setVolatile(data, offset, done);
         if ((flags & FORCE_WAKEUP) != 0) {
             return true;
         }
         // The consumer caught up and waits at this record: only then does it need a wake-up.
-        long waitingAt = (long) LONG.getAcquire(consumerPage, 0L) & mask;
-        return (flags & NO_WAKEUP) == 0 && waitingAt == offset;
+        return ((long) LONG.getAcquire(consumerPage, 0L) & mask) == offset;
     }
 
-    /** Takes the lock; a holder that no longer runs loses it. */
+    /**
+     * Takes the lock: spins briefly (a holder keeps it for a few dozen instructions), then
+     * yields, so a holder preempted on a busy machine gets the core back; a holder that no
+     * longer runs loses the lock.
+     */
     private void lock() {
-        int spins = 0;
-        while (!INT.compareAndSet(producerPage, LOCK, 0, producerId)) {
-            Thread.onSpinWait();
-            if (++spins % SPINS_BEFORE_CHECKING_OWNER == 0) {
+        for (int spins = 1; !INT.compareAndSet(producerPage, LOCK, 0, producerId); spins++) {
+            if (spins < SPINS_BEFORE_YIELDING) {
+                Thread.onSpinWait();
+                continue;
+            }
+            Thread.yield();
+            if (spins % SPINS_BEFORE_CHECKING_OWNER == 0) {
                 int owner = (int) INT.getVolatile(producerPage, LOCK);
                 if (owner != 0 && owner != producerId && !alive.test(owner)) {
                     INT.compareAndSet(producerPage, LOCK, owner, 0);
                 }
-                Thread.yield();
             }
         }
     }
