@@ -14,7 +14,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A kernel tracepoint, described by its tracefs {@code format} file: the context layout a
@@ -24,8 +23,6 @@ public final class Tracepoint {
     private static final Pattern FIELD = Pattern.compile(
             "\\s*field:(.+?);\\s*offset:(\\d+);\\s*size:(\\d+);\\s*signed:(\\d+);.*");
     private static final int PERF_TYPE_TRACEPOINT = 2;
-    private static final long PERF_ATTR_SIZE = 128;
-    private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final int BPF_PERF_EVENT = 41;
 
     /** One field of the tracepoint's record. */
@@ -117,16 +114,8 @@ public final class Tracepoint {
      * BPF link. The program runs on every hit until the returned link is closed.
      */
     public Link attach(BpfProgram program) {
-        int perfFd;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(PERF_ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, PERF_TYPE_TRACEPOINT);
-            attr.set(JAVA_INT, 4, (int) PERF_ATTR_SIZE);
-            attr.set(JAVA_LONG, 8, id);
-            attr.set(JAVA_LONG, 16, 1); // sample_period; the event starts enabled (attr.disabled = 0)
-            perfFd = Sys.perfEventOpen(attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC,
-                    "perf_event_open(tracepoint " + category + "/" + name + ")");
-        }
+        int perfFd = Sys.perfEventOpen(PERF_TYPE_TRACEPOINT, id, 0, 0, 1, 0,
+                "perf_event_open(tracepoint " + category + "/" + name + ")");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
             attr.set(JAVA_INT, 0, program.fd());

@@ -18,7 +18,6 @@ import java.util.BitSet;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Reads a perf buffer ({@code BPF_MAP_TYPE_PERF_EVENT_ARRAY}): one {@code PERF_COUNT_SW_BPF_OUTPUT}
@@ -60,9 +59,6 @@ public final class PerfBufReader extends EpollReader {
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final long PERF_COUNT_SW_BPF_OUTPUT = 10;
     private static final long PERF_SAMPLE_RAW = 1 << 10;
-    private static final long WATERMARK_FLAG = 1 << 14;
-    private static final long PERF_ATTR_SIZE = 128;
-    private static final long PERF_FLAG_FD_CLOEXEC = 8;
     private static final long PERF_EVENT_IOC_ENABLE = 0x2400;
     private static final long PERF_EVENT_IOC_DISABLE = 0x2401;
 
@@ -103,17 +99,11 @@ public final class PerfBufReader extends EpollReader {
 
     private CpuBuffer openCpu(int cpu, Builder options) {
         int fd;
-        try (Arena local = Arena.ofConfined()) {
-            MemorySegment attr = local.allocate(PERF_ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, PERF_TYPE_SOFTWARE);
-            attr.set(JAVA_INT, 4, (int) PERF_ATTR_SIZE);
-            attr.set(JAVA_LONG, 8, PERF_COUNT_SW_BPF_OUTPUT);
-            attr.set(JAVA_LONG, 16, 1); // sample_period
-            attr.set(JAVA_LONG, 24, PERF_SAMPLE_RAW);
-            attr.set(JAVA_LONG, 40, options.watermarkBytes > 0 ? WATERMARK_FLAG : 0);
-            attr.set(JAVA_INT, 48, options.watermarkBytes > 0 ? options.watermarkBytes : options.wakeupEvents);
-            fd = Sys.perfEventOpen(attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC,
-                    "perf_event_open(PERF_COUNT_SW_BPF_OUTPUT, CPU " + cpu + ")");
+        try {
+            boolean watermark = options.watermarkBytes > 0;
+            fd = Sys.perfEventOpen(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT, PERF_SAMPLE_RAW,
+                    watermark ? Sys.PERF_WATERMARK : 0, watermark ? options.watermarkBytes : options.wakeupEvents,
+                    cpu, "perf_event_open(PERF_COUNT_SW_BPF_OUTPUT, CPU " + cpu + ")");
         } catch (SysException e) {
             if (e.errno() == Errno.ENODEV) {
                 return null; // the CPU went offline since the list was read

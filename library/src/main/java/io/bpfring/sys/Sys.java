@@ -120,9 +120,32 @@ public final class Sys {
         return (int) syscall(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
     }
 
-    /** perf_event_open(2); returns the new fd. */
-    public static int perfEventOpen(MemorySegment attr, int pid, int cpu, int groupFd, long flags, String what) {
-        return (int) checked(syscall(ARCH.perfEventOpen, attr.address(), pid, cpu, groupFd, flags), what);
+    /** {@code perf_event_attr.flags}: count wake-ups in bytes (watermark), not in samples. */
+    public static final long PERF_WATERMARK = 1 << 14;
+    private static final long PERF_ATTR_SIZE = 128;
+    private static final long PERF_FLAG_FD_CLOEXEC = 8;
+
+    /**
+     * perf_event_open(2) of an event on all processes of {@code cpu}, sampling every event,
+     * enabled at once; returns the new fd.
+     *
+     * @param sampleType   {@code PERF_SAMPLE_*} bits
+     * @param flags        {@code perf_event_attr} flag bits, such as {@link #PERF_WATERMARK}
+     * @param wakeupEvents wake readers after this many samples (or bytes, with a watermark)
+     */
+    public static int perfEventOpen(int type, long config, long sampleType, long flags, int wakeupEvents, int cpu,
+                                    String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(PERF_ATTR_SIZE, 8);
+            attr.set(JAVA_INT, 0, type);
+            attr.set(JAVA_INT, 4, (int) PERF_ATTR_SIZE);
+            attr.set(JAVA_LONG, 8, config);
+            attr.set(JAVA_LONG, 16, 1); // sample_period
+            attr.set(JAVA_LONG, 24, sampleType);
+            attr.set(JAVA_LONG, 40, flags);
+            attr.set(JAVA_INT, 48, wakeupEvents);
+            return (int) checked(syscall(ARCH.perfEventOpen, attr.address(), -1, cpu, -1, PERF_FLAG_FD_CLOEXEC), what);
+        }
     }
 
     /** syscall(2): the result, or -errno. */

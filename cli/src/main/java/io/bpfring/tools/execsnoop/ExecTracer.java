@@ -5,7 +5,6 @@ import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.DropCounter;
 import io.bpfring.bpf.Helper;
-import io.bpfring.bpf.Link;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.bpf.Reg;
 import io.bpfring.bpf.Tracepoint;
