@@ -1,0 +1,58 @@
+package io.bpfring.bench.jcstress;
+
+import io.bpfring.ring.RingConsumer;
+import io.bpfring.ring.RingProducer;
+import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.JCStressTest;
+import org.openjdk.jcstress.annotations.Outcome;
+import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.J_Result;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
+import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
+
+/**
+ * The control for {@link RingHandshakeTest}: a producer that commits before it writes the
+ * payload. jcstress must report this one failed, or the harness would not catch a broken
+ * handshake.
+ */
+@JCStressTest
+@Outcome(id = "-1", expect = ACCEPTABLE, desc = "no record yet")
+@Outcome(id = "42", expect = ACCEPTABLE, desc = "the record with its payload")
+@Outcome(expect = FORBIDDEN, desc = "a committed record with a stale payload")
+@State
+public class CommitBeforeWriteTest {
+    private static final long SIZE = 4096;
+
+    private final RingProducer producer;
+    private final RingConsumer consumer;
+
+    public CommitBeforeWriteTest() {
+        Arena arena = Arena.ofAuto();
+        MemorySegment consumerPage = arena.allocate(128, 8);
+        MemorySegment producerPage = arena.allocate(128, 8);
+        MemorySegment data = arena.allocate(2 * SIZE, 8);
+        producer = new RingProducer(consumerPage, producerPage, data, SIZE, 1, id -> true);
+        consumer = new RingConsumer(consumerPage, producerPage, data, SIZE);
+    }
+
+    @Actor
+    public void produce() {
+        long position = producer.reserve(8);
+        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.data().set(JAVA_LONG, producer.payloadOffset(position), 42L);
+    }
+
+    @Actor
+    public void consume(J_Result result) {
+        result.r1 = -1;
+        consumer.consume(record -> {
+            result.r1 = record.getLong(0);
+            return true;
+        }, 1);
+    }
+}
