@@ -27,17 +27,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ({@link #create}, {@link #open}).
  *
  * <p>The consumer sleeps on a futex in the consumer page, which producers in any process wake.
- * One consumer at a time; producers from any thread or process.
+ * One consumer at a time; producers from any thread or process. The consumer
+ * {@linkplain RingConsumer#reclaiming reclaims} what it has read, so producers of a ring in one
+ * JVM claim space without a lock (one compare-and-set); producers of a shared file take the
+ * lock in the producer page, as the kernel does, so that one that dies can be recovered from.
  *
  * <p><b>A producer that dies holding a reservation</b> (a process killed between reserve and
  * commit) would hold back every later record forever. Each reservation carries its producer's
  * process id; when the consumer finds the oldest record still reserved and that process gone, it
  * turns the record into a discarded one, counts it in {@link #lost()}, and goes on. A lock held
- * by a process that is gone is taken over the same way. Within one JVM a reservation can only be
- * abandoned by a thread that never commits: that is a bug this ring does not hide.
+ * by a process that is gone is taken over the same way. (The header is written under the lock,
+ * so no process can die between claiming space and saying whose it is.) Within one JVM a
+ * reservation can only be abandoned by a thread that never commits: that is a bug this ring does
+ * not hide.
  */
 public final class MemoryRing implements AutoCloseable {
-    private static final long MAGIC = 0x31474e4952465042L; // "BPFRING1", little-endian
+    private static final long MAGIC = 0x32474e4952465042L; // "BPFRING2", little-endian
     /** Offsets in the consumer page: the futex word producers bump to wake, and the file's identity. */
     private static final long WAKE = 64;
     private static final long MAGIC_AT = 128;
@@ -51,10 +56,12 @@ public final class MemoryRing implements AutoCloseable {
     private final RingProducer producer;
     private final RingConsumer consumer;
     private final long size;
+    /** Whether producers in other processes may use the ring: a shared file. */
+    private final boolean shared;
     private long lost;
     private volatile boolean closed;
 
-    private MemoryRing(int fd, long size, boolean initialise, String what) {
+    private MemoryRing(int fd, long size, boolean shared, boolean initialise, String what) {
         long page = Sys.pageSize();
         try {
             MemorySegment mapping = Sys.mapDoubled(arena, fd, 2 * page, size, what);
@@ -62,12 +69,16 @@ public final class MemoryRing implements AutoCloseable {
             MemorySegment producerPage = mapping.asSlice(page, page);
             MemorySegment data = mapping.asSlice(2 * page, 2 * size);
             if (initialise) {
+                data.asSlice(0, size).fill(RingLayout.UNCLAIMED);
                 consumerPage.set(JAVA_LONG, SIZE_AT, size);
                 LONG.setRelease(consumerPage, MAGIC_AT, MAGIC);
             }
             this.size = size;
-            this.producer = new RingProducer(consumerPage, producerPage, data, size, PID, MemoryRing::alive);
-            this.consumer = new RingConsumer(consumerPage, producerPage, data, size);
+            this.shared = shared;
+            this.producer = shared
+                    ? RingProducer.locking(consumerPage, producerPage, data, size, PID, MemoryRing::alive)
+                    : RingProducer.lockFree(consumerPage, producerPage, data, size, PID);
+            this.consumer = RingConsumer.reclaiming(consumerPage, producerPage, data, size);
         } catch (RuntimeException e) {
             arena.close();
             throw e;
@@ -80,14 +91,14 @@ public final class MemoryRing implements AutoCloseable {
     public static MemoryRing inMemory(int size) {
         checkSize(size);
         int fd = Sys.memfdCreate("bpfring");
-        return new MemoryRing(sized(fd, size), size, true, "mmap(memory ring)");
+        return new MemoryRing(sized(fd, size), size, false, true, "mmap(memory ring)");
     }
 
     /** Creates (or replaces) the shared ring file {@code file}, for producers and a consumer in several processes. */
     public static MemoryRing create(Path file, int size) {
         checkSize(size);
         int fd = Sys.open(file.toString(), true);
-        return new MemoryRing(sized(fd, size), size, true, "mmap(" + file + ")");
+        return new MemoryRing(sized(fd, size), size, true, true, "mmap(" + file + ")");
     }
 
     /** Opens a shared ring file made by {@link #create}; a file that is not one is refused. */
@@ -100,7 +111,7 @@ public final class MemoryRing implements AutoCloseable {
             Sys.close(fd);
             throw new CorruptRingException(file + " is not a bpfring ring file: " + fileSize + " bytes");
         }
-        MemoryRing ring = new MemoryRing(fd, size, false, "mmap(" + file + ")");
+        MemoryRing ring = new MemoryRing(fd, size, true, false, "mmap(" + file + ")");
         if ((long) LONG.getAcquire(ring.consumerPage, MAGIC_AT) != MAGIC || ring.consumerPage.get(JAVA_LONG, SIZE_AT) != size) {
             ring.close();
             throw new CorruptRingException(file + " is not a bpfring ring file (no magic, or a size that does not match)");
@@ -216,7 +227,7 @@ public final class MemoryRing implements AutoCloseable {
     public int consume(RecordHandler handler) {
         checkOpen();
         int delivered = consumer.consume(handler, Long.MAX_VALUE);
-        while (skipAbandoned()) {
+        while (shared && skipAbandoned()) {
             delivered += consumer.consume(handler, Long.MAX_VALUE);
         }
         return delivered;
@@ -242,7 +253,7 @@ public final class MemoryRing implements AutoCloseable {
             if (!consumer.hasCommittedRecord()) {
                 // A reservation left by a process that died wakes nobody: look again now and then.
                 Sys.futexWait(consumerPage.asSlice(WAKE, 4), seen,
-                        consumer.reservedBy() != 0 ? Math.min(remaining, 10_000_000) : remaining);
+                        shared && consumer.reservedBy() != 0 ? Math.min(remaining, 10_000_000) : remaining);
             }
         }
     }

@@ -40,7 +40,7 @@ public final class UserRingBufWriter implements AutoCloseable {
             MemorySegment consumerPage = Sys.map(arena, userRing.fd(), page, 0, Sys.PROT_READ, what);
             MemorySegment producerSide = Sys.map(arena, userRing.fd(), page + 2 * size, page,
                     Sys.PROT_READ | Sys.PROT_WRITE, what);
-            producer = new RingProducer(consumerPage, producerSide, producerSide.asSlice(page, 2 * size), size,
+            producer = RingProducer.locking(consumerPage, producerSide, producerSide.asSlice(page, 2 * size), size,
                     (int) ProcessHandle.current().pid(), pid -> true);
             epoll = new Epoll(1);
             epoll.add(userRing.fd(), Epoll.EPOLLOUT, 0);

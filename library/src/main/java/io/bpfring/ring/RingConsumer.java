@@ -20,6 +20,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * past the producer position or the ring is reported as {@link CorruptRingException} before
  * anything outside the record is read.
  *
+ * <p>A {@linkplain #reclaiming reclaiming} consumer also returns the space of every record it has
+ * consumed to the {@link RingLayout#UNCLAIMED} state before it publishes its position, the way
+ * agrona's ring zeroes what it has read. Producers may then claim space before they write a
+ * header, and the consumer needs the producer position only to check a header's length, not to
+ * find the records: it leaves the producers' cache line alone.
+ *
  * <p>Not thread-safe: one consumer per ring, as the protocol requires.
  */
 public final class RingConsumer {
@@ -32,6 +38,11 @@ public final class RingConsumer {
     private final long size;
     private final long mask;
     private final RecordView view;
+    private final boolean reclaims;
+    /** The producer position as last read: records before it have their headers written. */
+    private long knownProducer;
+    /** Where a reclaiming consumer last checked its position against the producer position. */
+    private long checkedAt;
 
     /**
      * @param consumerPos the consumer position (u64 at offset 0), writable
@@ -41,6 +52,21 @@ public final class RingConsumer {
      * @param size        the ring's data size: a power of 2
      */
     public RingConsumer(MemorySegment consumerPos, MemorySegment producerPos, MemorySegment data, long size) {
+        this(consumerPos, producerPos, data, size, false);
+    }
+
+    /**
+     * A consumer that reclaims what it consumes, for a ring whose unclaimed space holds
+     * {@link RingLayout#UNCLAIMED} (the whole data area, when the ring is new) and whose data
+     * area it may write. Its producers may claim space before writing a header.
+     */
+    public static RingConsumer reclaiming(MemorySegment consumerPos, MemorySegment producerPos, MemorySegment data,
+                                          long size) {
+        return new RingConsumer(consumerPos, producerPos, data, size, true);
+    }
+
+    private RingConsumer(MemorySegment consumerPos, MemorySegment producerPos, MemorySegment data, long size,
+                         boolean reclaims) {
         if (size <= 0 || Long.bitCount(size) != 1) {
             throw new IllegalArgumentException("ring size must be a power of 2, got " + size);
         }
@@ -54,6 +80,7 @@ public final class RingConsumer {
         this.size = size;
         this.mask = size - 1;
         this.view = new RecordView(data);
+        this.reclaims = reclaims;
     }
 
     /**
@@ -64,46 +91,90 @@ public final class RingConsumer {
      * @return the number of records delivered
      */
     public int consume(RecordHandler handler, long limit) {
-        long cons = consumerPosition();
+        long start = consumerPosition();
+        if (reclaims && start - checkedAt >= size / 4) {
+            producerPosition(start);
+            checkedAt = start;
+        }
+        long cons = start;
         int delivered = 0;
-        while (delivered < limit) {
-            long prod = (long) LONG.getAcquire(producerPos, 0L);
-            if (cons == prod) {
-                return delivered;
-            }
-            checkPositions(cons, prod);
-            while (cons < prod) {
+        try {
+            while (delivered < limit && mayHoldRecord(cons)) {
                 long offset = cons & mask;
                 int header = (int) INT.getAcquire(data, offset);
                 if ((header & BUSY_BIT) != 0) {
-                    return delivered;
+                    break;
                 }
                 int length = header & LENGTH_MASK;
                 long span = RingLayout.span(length);
-                if (span > prod - cons) {
-                    throw new CorruptRingException("record at position " + cons + " claims " + length
-                            + " bytes, past the producer position " + prod);
-                }
+                checkLength(cons, length, span);
                 long record = cons;
                 cons += span;
                 if ((header & DISCARD_BIT) != 0) {
-                    LONG.setRelease(consumerPos, 0L, cons);
+                    publishEach(cons);
                     continue;
                 }
                 view.set(offset + HEADER_SIZE, length, record);
+                delivered++;
                 boolean goOn;
                 try {
                     goOn = handler.onRecord(view);
                 } finally {
-                    LONG.setRelease(consumerPos, 0L, cons);
+                    publishEach(cons);
                 }
-                delivered++;
-                if (!goOn || delivered >= limit) {
-                    return delivered;
+                if (!goOn) {
+                    break;
                 }
+            }
+        } finally {
+            if (reclaims && cons != start) {
+                data.asSlice(start & mask, cons - start).fill(RingLayout.UNCLAIMED);
+                LONG.setRelease(consumerPos, 0L, cons);
             }
         }
         return delivered;
+    }
+
+    /**
+     * Whether a header at {@code cons} may be read. In reclaimed space every position can be
+     * (unwritten ones read BUSY); otherwise only those before the producer position.
+     */
+    private boolean mayHoldRecord(long cons) {
+        return reclaims || cons - knownProducer < 0 || (knownProducer = producerPosition(cons)) != cons;
+    }
+
+    /**
+     * A header is untrusted: its record must end within what producers reserved, or, in reclaimed
+     * space (where the consumer does not read the producer position for every record), within
+     * the largest record the ring holds, so that nothing outside the ring is ever read.
+     */
+    private void checkLength(long cons, int length, long span) {
+        if (reclaims) {
+            if (length > RingLayout.maxLength(size)) {
+                throw new CorruptRingException("record at position " + cons + " claims " + length
+                        + " bytes, more than the ring holds");
+            }
+        } else if (span > knownProducer - cons && span > (knownProducer = producerPosition(cons)) - cons) {
+            throw new CorruptRingException("record at position " + cons + " claims " + length
+                    + " bytes, past the producer position " + knownProducer);
+        }
+    }
+
+    /**
+     * Publishes the consumer position after each record, as the kernel's consumers do (a
+     * reclaiming consumer publishes once per batch, after reclaiming the batch).
+     */
+    private void publishEach(long cons) {
+        if (!reclaims) {
+            LONG.setRelease(consumerPos, 0L, cons);
+        }
+    }
+
+    /** The producer position, read with acquire semantics and checked against {@code cons}. */
+    private long producerPosition(long cons) {
+        long prod = (long) LONG.getAcquire(producerPos, 0L);
+        checkPositions(cons, prod);
+        return prod;
     }
 
     private void checkPositions(long cons, long prod) {

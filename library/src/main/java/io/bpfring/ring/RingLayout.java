@@ -15,6 +15,12 @@ public final class RingLayout {
     public static final int DISCARD_BIT = 1 << 30;
     /** The bits of the header word that hold the payload length. */
     public static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
+    /**
+     * What space no producer has claimed holds in a ring whose consumer reclaims it (see
+     * {@link RingConsumer#reclaiming}): every 32-bit word, so every 8-byte position a record can
+     * start at, reads as a BUSY header until a producer commits a record there.
+     */
+    public static final byte UNCLAIMED = (byte) 0x80;
 
     private RingLayout() {
     }
@@ -22,6 +28,14 @@ public final class RingLayout {
     /** The ring bytes a record of {@code length} payload bytes occupies: header included, 8-aligned. */
     public static long span(long length) {
         return (length + HEADER_SIZE + 7) & ~7L;
+    }
+
+    /**
+     * The largest payload a record can have in a ring of {@code size} bytes: the kernel keeps
+     * the producer less than a whole ring ahead, so a record spans at most size - 8.
+     */
+    public static int maxLength(long size) {
+        return (int) (size - 2 * HEADER_SIZE);
     }
 
     /** Whether {@code size} is a valid ring data size: a power of 2 and a multiple of the page size. */

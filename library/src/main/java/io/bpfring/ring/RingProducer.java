@@ -1,13 +1,14 @@
 package io.bpfring.ring;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.function.IntPredicate;
 
 import static io.bpfring.ring.RingLayout.BUSY_BIT;
 import static io.bpfring.ring.RingLayout.DISCARD_BIT;
 import static io.bpfring.ring.RingLayout.HEADER_SIZE;
-import static io.bpfring.ring.RingLayout.LENGTH_MASK;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -15,35 +16,59 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * The producer side of the BPF ring buffer protocol, for producers in user space, over memory
  * it is given: the kernel's {@code __bpf_ringbuf_reserve} and {@code bpf_ringbuf_commit}.
  *
- * <p>Reserve takes a lock (a word in the producer page, so producers in other processes that
- * map the same memory take the same lock), checks for room against the consumer position and
- * the oldest record still being written ({@code pending_pos}), writes the header with BUSY set
- * and publishes the producer position with release semantics. Commit and discard swap the
- * header atomically (a full barrier, as the kernel's {@code xchg}), then decide the wake-up as
- * the kernel does: only if the consumer waits at this very record, unless the flags force it
- * or forbid it. Reserve never blocks on a full ring and never overwrites: it fails at once.
+ * <p>A {@linkplain #locking locking} producer reserves as the kernel does: it takes a lock (a
+ * word in the producer page, so producers in other processes that map the same memory take the
+ * same lock), checks for room against the consumer position, writes the header with BUSY set
+ * and publishes the producer position with release semantics. Any consumer reads its records,
+ * the kernel's too; a lock held by a producer that is gone is taken over. (Newer kernels also
+ * keep {@code pending_pos}, the oldest record still being written, to guard their producers
+ * against a user-space consumer that moves its position past such a record. A user-space
+ * producer's consumer is the kernel or bpfring's own, which stops at them, and a reclaiming
+ * consumer leaves nothing for such a scan to read: there is no pending_pos here.)
+ *
+ * <p>A {@linkplain #lockFree lock-free} producer claims space with one compare-and-set of the
+ * producer position and writes the header after: the space it claimed already reads BUSY,
+ * because its consumer {@linkplain RingConsumer#reclaiming reclaims} what it consumes. Producers
+ * that claim this way must not die between the claim and the header (they cannot, in the JVM
+ * that also consumes), and all producers of a ring must claim the same way.
+ *
+ * <p>Commit and discard store the header without BUSY, then decide the wake-up as the kernel
+ * does: only if the consumer waits at this very record, unless the flags force it or forbid
+ * it. Reserve never blocks on a full ring and never overwrites: it fails at once.
  *
  * <p>Records are delivered in reservation order: one reserved and not committed holds back the
  * ones after it. The header's second word ({@code pg_off} in the kernel) carries the
  * reserving producer's id, so a consumer can tell whose reservation is stuck.
  *
- * <p>Thread-safe: any number of producers, in any number of processes.
+ * <p>Thread-safe: any number of producers, in any number of processes (locking producers).
  */
 public final class RingProducer {
     /** Commit flag: do not wake the consumer. */
     public static final long NO_WAKEUP = 1;
     /** Commit flag: wake the consumer whatever its position. */
     public static final long FORCE_WAKEUP = 2;
-    /** Offsets in the producer page: the kernel's producer_pos, then pending_pos; our lock. */
-    static final long PENDING = 8;
-    static final long LOCK = 64;
+    /**
+     * The lock's offset in the producer page: two cache lines after the producer position, so
+     * that a consumer reading that position (and the line next to it, which CPUs fetch in
+     * pairs) leaves the lock alone.
+     */
+    static final long LOCK = 128;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final VarHandle CACHED_CONSUMER;
     private static final int SPINS_BEFORE_YIELDING = 64;
     private static final int SPINS_BEFORE_CHECKING_OWNER = 1 << 12;
     private static final HeaderWords HEADER_WORDS = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
             ? (first, second) -> (first & 0xffffffffL) | ((long) second << 32)
             : (first, second) -> ((long) first << 32) | (second & 0xffffffffL);
+
+    static {
+        try {
+            CACHED_CONSUMER = MethodHandles.lookup().findVarHandle(RingProducer.class, "cachedConsumer", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Two u32 header words as the one u64 that stores them in native order. */
     private interface HeaderWords {
@@ -56,24 +81,53 @@ public final class RingProducer {
     private final long mask;
     private final int maxLength;
     private final int producerId;
+    /** Whether the producer of a given id still runs; null for a lock-free producer. */
     private final IntPredicate alive;
-    /** The consumer position as last read; written under the lock. */
+    /**
+     * The consumer position as some producer last read it (release / acquire, so that what the
+     * consumer did before publishing it is visible to every producer that uses it).
+     */
+    @SuppressWarnings("unused")
     private long cachedConsumer;
 
     /**
+     * A producer that reserves under a lock, as the kernel does: for rings any consumer reads
+     * (the kernel's user ring buffer) and for producers in several processes.
+     *
      * @param producerId this producer's id, non-zero (a process id across processes), written
      *                   into the lock while held and into each record it reserves
      * @param alive      whether the producer of a given id still runs: a lock held by one that
      *                   does not is taken over
      */
-    public RingProducer(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long size,
-                        int producerId, IntPredicate alive) {
+    public static RingProducer locking(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data,
+                                       long size, int producerId, IntPredicate alive) {
+        return new RingProducer(consumerPage, producerPage, data, size, producerId, Objects.requireNonNull(alive));
+    }
+
+    /**
+     * A producer that claims space with one compare-and-set: for a ring whose consumer is
+     * {@linkplain RingConsumer#reclaiming reclaiming} and whose producers all live in the
+     * consumer's JVM.
+     *
+     * @param producerId non-zero, written into each record it reserves
+     */
+    public static RingProducer lockFree(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data,
+                                        long size, int producerId) {
+        return new RingProducer(consumerPage, producerPage, data, size, producerId, null);
+    }
+
+    private RingProducer(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long size,
+                         int producerId, IntPredicate alive) {
         if (size <= 0 || Long.bitCount(size) != 1 || size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("ring size must be a power of 2 below 2G, got " + size);
         }
         if (data.byteSize() < 2 * size) {
             throw new IllegalArgumentException("the data area must be mapped twice: need " + 2 * size
                     + " bytes, got " + data.byteSize());
+        }
+        if (alive != null && producerPage.byteSize() < LOCK + Integer.BYTES) {
+            throw new IllegalArgumentException("the producer page holds the lock at byte " + LOCK + ": need "
+                    + (LOCK + Integer.BYTES) + " bytes, got " + producerPage.byteSize());
         }
         if (producerId == 0) {
             throw new IllegalArgumentException("the producer id must not be 0: 0 marks a free lock");
@@ -82,8 +136,7 @@ public final class RingProducer {
         this.producerPage = producerPage;
         this.data = data;
         this.mask = size - 1;
-        // The kernel keeps the producer less than a whole ring ahead: a record spans at most size - 8.
-        this.maxLength = (int) (size - 2 * HEADER_SIZE);
+        this.maxLength = RingLayout.maxLength(size);
         this.producerId = producerId;
         this.alive = alive;
     }
@@ -103,40 +156,59 @@ public final class RingProducer {
         if (length <= 0 || length > maxLength) {
             throw new IllegalArgumentException("record length must be 1.." + maxLength + " for this ring, got " + length);
         }
+        return alive == null ? claim(length) : reserveLocked(length);
+    }
+
+    private long claim(int length) {
+        long span = RingLayout.span(length);
+        while (true) {
+            long prod = (long) LONG.getVolatile(producerPage, 0L);
+            long next = prod + span;
+            if (!hasRoom(next)) {
+                return -1;
+            }
+            if (LONG.compareAndSet(producerPage, 0L, prod, next)) {
+                writeHeader(prod, length);
+                return prod;
+            }
+        }
+    }
+
+    private long reserveLocked(int length) {
         long span = RingLayout.span(length);
         lock();
         try {
             long prod = (long) LONG.get(producerPage, 0L);
             long next = prod + span;
-            // Both bounds only move forward, so stale values are safe: look again only when
-            // they say no (the consumer's position lives on a line it writes for every record).
-            if (next - cachedConsumer > mask) {
-                cachedConsumer = (long) LONG.getAcquire(consumerPage, 0L);
-                if (next - cachedConsumer > mask) {
-                    return -1;
-                }
+            if (!hasRoom(next)) {
+                return -1;
             }
-            long pending = (long) LONG.get(producerPage, PENDING);
-            if (next - pending > mask) {
-                while (pending < prod) {
-                    int header = (int) INT.getAcquire(data, pending & mask);
-                    if ((header & BUSY_BIT) != 0) {
-                        break;
-                    }
-                    pending += RingLayout.span(header & LENGTH_MASK);
-                }
-                LONG.set(producerPage, PENDING, pending);
-                if (next - pending > mask) {
-                    return -1;
-                }
-            }
-            // The header in one store: {len | BUSY, producer id}, little- or big-endian alike.
-            data.set(JAVA_LONG, prod & mask, HEADER_WORDS.header(length | BUSY_BIT, producerId));
+            writeHeader(prod, length);
             LONG.setRelease(producerPage, 0L, next);
             return prod;
         } finally {
             INT.setRelease(producerPage, LOCK, 0);
         }
+    }
+
+    /**
+     * Whether the ring has room up to {@code next}. The consumer position only moves forward,
+     * so a stale one is safe: look again only when it says no (the consumer writes its line for
+     * every record).
+     */
+    private boolean hasRoom(long next) {
+        long cons = (long) CACHED_CONSUMER.getAcquire(this);
+        if (next - cons <= mask) {
+            return true;
+        }
+        cons = (long) LONG.getAcquire(consumerPage, 0L);
+        CACHED_CONSUMER.setRelease(this, cons);
+        return next - cons <= mask;
+    }
+
+    /** The header in one store, {len | BUSY, producer id}, little- or big-endian alike. */
+    private void writeHeader(long position, int length) {
+        data.set(JAVA_LONG, position & mask, HEADER_WORDS.header(length | BUSY_BIT, producerId));
     }
 
     /** Where in the data area the payload of the record at {@code position} starts. */
@@ -150,7 +222,9 @@ public final class RingProducer {
     }
 
     /**
-     * Commits the record at {@code position}: the consumer may read it.
+     * Commits the record at {@code position}: the consumer may read it. A position that holds
+     * no reservation of this producer is refused; commit each position once (one kept after its
+     * record was consumed may name a newer reservation by then).
      *
      * @param flags 0, {@link #NO_WAKEUP} or {@link #FORCE_WAKEUP}
      * @return whether the consumer should be woken
@@ -166,12 +240,11 @@ public final class RingProducer {
 
     private boolean finish(long position, long flags, boolean discard) {
         long offset = position & mask;
-        // A record still reserved lies within the last ring's worth of reservations and is BUSY;
-        // anything else is misuse. (The producer page is read here, not the consumer's busy line.)
-        long prod = (long) LONG.getAcquire(producerPage, 0L);
-        int header = position < prod && prod - position <= mask ? (int) INT.getAcquire(data, offset) : 0;
-        if ((header & BUSY_BIT) == 0) {
-            throw new IllegalStateException("no reservation at position " + position
+        // A record still reserved is BUSY and names its producer; anything else is misuse. (The
+        // producer position is not read: other producers move it all the time.)
+        int header = (position & 7) == 0 ? (int) INT.getAcquire(data, offset) : 0;
+        if ((header & BUSY_BIT) == 0 || data.get(JAVA_INT, offset + 4) != producerId) {
+            throw new IllegalStateException("no reservation of this producer at position " + position
                     + ": it was committed or discarded already, or never reserved in this ring");
         }
         int done = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);

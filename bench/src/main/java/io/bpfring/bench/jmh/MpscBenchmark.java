@@ -57,7 +57,12 @@ public class MpscBenchmark {
 
     private volatile boolean running;
     private Thread consumer;
-    private long consumed;
+    /**
+     * What the consumer reads goes to the middle of an array of its own: written for every
+     * record, it must not share a cache line with the fields the producers read.
+     */
+    private final long[] consumed = new long[16];
+    private static final int SUM = 8;
 
     // bpfring
     private MemoryRing ring;
@@ -95,7 +100,7 @@ public class MpscBenchmark {
         if (benchmark.endsWith("bpfring")) {
             ring = MemoryRing.inMemory(BYTES);
             RecordHandler handler = record -> {
-                consumed += record.getLong(0);
+                consumed[SUM] += record.getLong(0);
                 return true;
             };
             consumeWith(() -> ring.consume(handler));
@@ -103,18 +108,18 @@ public class MpscBenchmark {
             agrona = new ManyToOneRingBuffer(new UnsafeBuffer(
                     ByteBuffer.allocateDirect(BYTES + RingBufferDescriptor.TRAILER_LENGTH)));
             agronaSource = new UnsafeBuffer(new byte[recordSize]);
-            MessageHandler handler = (type, buffer, index, length) -> consumed += buffer.getLong(index);
+            MessageHandler handler = (type, buffer, index, length) -> consumed[SUM] += buffer.getLong(index);
             consumeWith(() -> agrona.read(handler));
         } else if (benchmark.endsWith("jctools")) {
             int slots = Integer.highestOneBit(BYTES / (recordSize + 8));
             queue = new MpscArrayQueue<>(slots);
             payloads = new byte[slots * 2][recordSize];
-            consumeWith(() -> queue.drain(payload -> consumed += payload[0]));
+            consumeWith(() -> queue.drain(payload -> consumed[SUM] += payload[0]));
         } else {
             int slots = Integer.highestOneBit(BYTES / (recordSize + 8));
             disruptor = new Disruptor<>(() -> new Slot(recordSize), slots, DaemonThreadFactory.INSTANCE,
                     ProducerType.MULTI, new BusySpinWaitStrategy());
-            EventHandler<Slot> handler = (slot, sequence, endOfBatch) -> consumed += slot.payload[0];
+            EventHandler<Slot> handler = (slot, sequence, endOfBatch) -> consumed[SUM] += slot.payload[0];
             disruptor.handleEventsWith(handler);
             disruptorRing = disruptor.start();
         }

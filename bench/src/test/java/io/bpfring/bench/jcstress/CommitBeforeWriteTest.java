@@ -33,10 +33,10 @@ public class CommitBeforeWriteTest {
 
     public CommitBeforeWriteTest() {
         Arena arena = Arena.ofAuto();
-        MemorySegment consumerPage = arena.allocate(128, 8);
-        MemorySegment producerPage = arena.allocate(128, 8);
+        MemorySegment consumerPage = arena.allocate(256, 8);
+        MemorySegment producerPage = arena.allocate(256, 8);
         MemorySegment data = arena.allocate(2 * SIZE, 8);
-        producer = new RingProducer(consumerPage, producerPage, data, SIZE, 1, id -> true);
+        producer = RingProducer.locking(consumerPage, producerPage, data, SIZE, 1, id -> true);
         consumer = new RingConsumer(consumerPage, producerPage, data, SIZE);
     }
 

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Runs the jcstress tests of the ring handshake (quick mode) in a JVM of their own. */
 class HandshakeStressTest {
     @Test
-    void jcstressFindsNoForbiddenOutcomeInTheHandshakeAndCatchesTheBrokenControl(@TempDir Path dir) throws Exception {
+    void jcstressFindsNoForbiddenOutcomeInTheHandshakesAndCatchesTheBrokenControl(@TempDir Path dir) throws Exception {
         Path output = dir.resolve("jcstress.txt");
         Process jcstress = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "org.openjdk.jcstress.Main",
@@ -23,6 +23,8 @@ class HandshakeStressTest {
         String report = Files.readString(output);
         assertTrue(report.contains("[OK] io.bpfring.bench.jcstress.RingHandshakeTest"), report);
         assertFalse(report.contains("[FAILED] io.bpfring.bench.jcstress.RingHandshakeTest"), report);
+        assertTrue(report.contains("[OK] io.bpfring.bench.jcstress.ReclaimHandshakeTest"), report);
+        assertFalse(report.contains("[FAILED] io.bpfring.bench.jcstress.ReclaimHandshakeTest"), report);
         assertTrue(report.contains("[FAILED] io.bpfring.bench.jcstress.CommitBeforeWriteTest"),
                 "the control that commits before writing must be caught:\n" + report);
     }

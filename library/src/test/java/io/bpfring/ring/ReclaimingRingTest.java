@@ -1,0 +1,161 @@
+package io.bpfring.ring;
+
+import io.bpfring.sys.Sys;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Lock-free producers and the reclaiming consumer over a ring mapped as the kernel maps one
+ * (consumer page, producer page, data twice).
+ */
+class ReclaimingRingTest {
+    private static final int SIZE = 4096;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment consumerPage;
+    private final MemorySegment producerPage;
+    private final MemorySegment data;
+    private final RingProducer producer;
+    private final RingConsumer consumer;
+    private final List<Long> seen = new ArrayList<>();
+
+    ReclaimingRingTest() {
+        long page = Sys.pageSize();
+        int fd = Sys.memfdCreate("reclaiming-ring-test");
+        try {
+            Sys.ftruncate(fd, 2 * page + SIZE, "ftruncate(test ring)");
+            MemorySegment mapping = Sys.mapDoubled(arena, fd, 2 * page, SIZE, "mmap(test ring)");
+            consumerPage = mapping.asSlice(0, page);
+            producerPage = mapping.asSlice(page, page);
+            data = mapping.asSlice(2 * page, 2 * SIZE);
+        } finally {
+            Sys.close(fd);
+        }
+        data.asSlice(0, SIZE).fill(RingLayout.UNCLAIMED);
+        producer = RingProducer.lockFree(consumerPage, producerPage, data, SIZE, 7);
+        consumer = RingConsumer.reclaiming(consumerPage, producerPage, data, SIZE);
+    }
+
+    @AfterEach
+    void unmap() {
+        arena.close();
+    }
+
+    private long put(long value, int length) {
+        long position = producer.reserve(length);
+        assertTrue(position >= 0, "no room");
+        data.set(JAVA_LONG, producer.payloadOffset(position), value);
+        producer.commit(position, RingProducer.NO_WAKEUP);
+        return position;
+    }
+
+    private boolean collect(RecordView record) {
+        seen.add(record.getLong(0));
+        return true;
+    }
+
+    private void assertUnclaimed(long from, long to) {
+        for (long position = from; position < to; position++) {
+            assertEquals(RingLayout.UNCLAIMED, data.get(JAVA_BYTE, position & (SIZE - 1)), "byte at position " + position);
+        }
+    }
+
+    @Test
+    void consumedSpaceIsHandedBackUnclaimedBeforeThePositionIsPublished() {
+        put(1, 8);
+        put(2, 20);
+        long third = put(3, 8);
+        assertEquals(2, consumer.consume(this::collect, 2));
+        assertEquals(List.of(1L, 2L), seen);
+        assertEquals(third, consumer.consumerPosition());
+        assertUnclaimed(0, third);
+        assertEquals(3, data.get(JAVA_LONG, producer.payloadOffset(third)), "the record not consumed is intact");
+    }
+
+    @Test
+    void recordsThatWrapStayContiguousAndTheWholeRingIsReclaimedLapAfterLap() {
+        long value = 0;
+        for (int lap = 0; lap < 20; lap++) {
+            // 200-byte records: the ring never ends on a record boundary, so records wrap.
+            for (long position; (position = producer.reserve(200)) >= 0; ) {
+                data.set(JAVA_LONG, producer.payloadOffset(position), value++);
+                data.set(JAVA_LONG, producer.payloadOffset(position) + 192, -value);
+                producer.commit(position, 0);
+            }
+            consumer.consume(record -> {
+                assertEquals(-(record.getLong(0) + 1), record.getLong(192), "the two ends of one record");
+                return collect(record);
+            }, Long.MAX_VALUE);
+            long cons = consumer.consumerPosition();
+            assertUnclaimed(cons - SIZE, cons);
+        }
+        assertEquals(value, seen.size());
+        for (int i = 0; i < seen.size(); i++) {
+            assertEquals(i, seen.get(i));
+        }
+    }
+
+    @Test
+    void aClaimWhoseHeaderIsNotWrittenYetHoldsBackTheRecordsAfterIt() {
+        // A producer between its compare-and-set and its header store: space claimed, no header.
+        long claimed = producerPage.get(JAVA_LONG, 0);
+        producerPage.set(JAVA_LONG, 0, claimed + RingLayout.span(8));
+        put(2, 8);
+        assertEquals(0, consumer.consume(this::collect, Long.MAX_VALUE), "unclaimed space reads BUSY");
+        data.set(JAVA_INT, claimed & (SIZE - 1), 8 | RingLayout.BUSY_BIT);
+        data.set(JAVA_INT, (claimed & (SIZE - 1)) + 4, 7);
+        data.set(JAVA_LONG, producer.payloadOffset(claimed), 1);
+        producer.commit(claimed, 0);
+        assertEquals(2, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L, 2L), seen);
+    }
+
+    @Test
+    void aHeaderLongerThanTheRingIsCorruptAndNothingOutsideIsRead() {
+        put(1, 8);
+        data.set(JAVA_INT, 0, RingLayout.LENGTH_MASK);
+        CorruptRingException e = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("more than the ring holds"), e.getMessage());
+        assertEquals(0, consumer.consumerPosition());
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
+    void aLengthThatCarriesTheConsumerPastTheProducersIsCaughtOnTheNextCall() {
+        put(1, 8);
+        data.set(JAVA_INT, 0, 2000); // committed, within the ring, past what was reserved
+        consumer.consume(r -> true, Long.MAX_VALUE);
+        CorruptRingException e = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("not within one ring"), e.getMessage());
+    }
+
+    @Test
+    void commitRefusesWhatThisProducerDoesNotHold() {
+        long position = producer.reserve(8);
+        producer.commit(position, 0);
+        IllegalStateException twice = assertThrows(IllegalStateException.class, () -> producer.commit(position, 0));
+        assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
+        long unclaimed = position + RingLayout.span(8);
+        assertThrows(IllegalStateException.class, () -> producer.commit(unclaimed, 0));
+        assertThrows(IllegalStateException.class, () -> producer.discard(unclaimed + 4, 0));
+        RingProducer other = RingProducer.lockFree(consumerPage, producerPage, data, SIZE, 8);
+        long mine = producer.reserve(8);
+        assertThrows(IllegalStateException.class, () -> other.commit(mine, 0), "another producer's reservation");
+        producer.discard(mine, 0);
+        assertEquals(1, consumer.consume(r -> true, Long.MAX_VALUE));
+    }
+}
