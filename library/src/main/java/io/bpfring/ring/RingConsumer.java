@@ -128,7 +128,7 @@ public final class RingConsumer {
             }
         } finally {
             if (reclaims && cons != start) {
-                data.asSlice(start & mask, cons - start).fill(RingLayout.UNCLAIMED);
+                reclaim(start & mask, cons - start);
                 LONG.setRelease(consumerPos, 0L, cons);
             }
         }
@@ -158,6 +158,11 @@ public final class RingConsumer {
             throw new CorruptRingException("record at position " + cons + " claims " + length
                     + " bytes, past the producer position " + knownProducer);
         }
+    }
+
+    /** Fills {@code length} bytes from {@code offset} with {@link RingLayout#UNCLAIMED}. */
+    private void reclaim(long offset, long length) {
+        data.asSlice(offset, length).fill(RingLayout.UNCLAIMED);
     }
 
     /**

@@ -1,8 +1,8 @@
 package io.bpfring.ring;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 
@@ -48,32 +48,19 @@ public final class RingProducer {
     /** Commit flag: wake the consumer whatever its position. */
     public static final long FORCE_WAKEUP = 2;
     /**
-     * The lock's offset in the producer page: two cache lines after the producer position, so
-     * that a consumer reading that position (and the line next to it, which CPUs fetch in
-     * pairs) leaves the lock alone.
+     * Offsets in the producer page, after the producer position: the lock, and the consumer
+     * position as some producer last read it. Both sit two cache lines away from the producer
+     * position, so that a consumer reading it (and the line next to it, which CPUs fetch in
+     * pairs) leaves them alone; the kernel reads nothing but the producer position there.
      */
     static final long LOCK = 128;
+    static final long SEEN_CONSUMER = 192;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
-    private static final VarHandle CACHED_CONSUMER;
     private static final int SPINS_BEFORE_YIELDING = 64;
     private static final int SPINS_BEFORE_CHECKING_OWNER = 1 << 12;
-    private static final HeaderWords HEADER_WORDS = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN
-            ? (first, second) -> (first & 0xffffffffL) | ((long) second << 32)
-            : (first, second) -> ((long) first << 32) | (second & 0xffffffffL);
-
-    static {
-        try {
-            CACHED_CONSUMER = MethodHandles.lookup().findVarHandle(RingProducer.class, "cachedConsumer", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Two u32 header words as the one u64 that stores them in native order. */
-    private interface HeaderWords {
-        long header(int first, int second);
-    }
+    /** A header's two u32 words, {len | flags, producer id}, are read and written as one u64 in native order. */
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final MemorySegment consumerPage;
     private final MemorySegment producerPage;
@@ -83,12 +70,6 @@ public final class RingProducer {
     private final int producerId;
     /** Whether the producer of a given id still runs; null for a lock-free producer. */
     private final IntPredicate alive;
-    /**
-     * The consumer position as some producer last read it (release / acquire, so that what the
-     * consumer did before publishing it is visible to every producer that uses it).
-     */
-    @SuppressWarnings("unused")
-    private long cachedConsumer;
 
     /**
      * A producer that reserves under a lock, as the kernel does: for rings any consumer reads
@@ -125,9 +106,9 @@ public final class RingProducer {
             throw new IllegalArgumentException("the data area must be mapped twice: need " + 2 * size
                     + " bytes, got " + data.byteSize());
         }
-        if (alive != null && producerPage.byteSize() < LOCK + Integer.BYTES) {
-            throw new IllegalArgumentException("the producer page holds the lock at byte " + LOCK + ": need "
-                    + (LOCK + Integer.BYTES) + " bytes, got " + producerPage.byteSize());
+        if (producerPage.byteSize() < SEEN_CONSUMER + Long.BYTES) {
+            throw new IllegalArgumentException("the producer page holds producers' words up to byte "
+                    + (SEEN_CONSUMER + Long.BYTES) + ", got " + producerPage.byteSize() + " bytes");
         }
         if (producerId == 0) {
             throw new IllegalArgumentException("the producer id must not be 0: 0 marks a free lock");
@@ -193,22 +174,29 @@ public final class RingProducer {
 
     /**
      * Whether the ring has room up to {@code next}. The consumer position only moves forward,
-     * so a stale one is safe: look again only when it says no (the consumer writes its line for
-     * every record).
+     * so a stale one is safe: producers share the one they last saw and look at the consumer's
+     * line only when it says no. (Release / acquire, so that what the consumer did before it
+     * published the position, reclaiming space, is visible to every producer that uses it.)
      */
     private boolean hasRoom(long next) {
-        long cons = (long) CACHED_CONSUMER.getAcquire(this);
-        if (next - cons <= mask) {
+        long seen = (long) LONG.getAcquire(producerPage, SEEN_CONSUMER);
+        if (next - seen <= mask) {
             return true;
         }
-        cons = (long) LONG.getAcquire(consumerPage, 0L);
-        CACHED_CONSUMER.setRelease(this, cons);
-        return next - cons <= mask;
+        long cons = (long) LONG.getAcquire(consumerPage, 0L);
+        if (next - cons > mask) {
+            return false; // nothing worth sharing: producers waiting on a full ring only read
+        }
+        LONG.setRelease(producerPage, SEEN_CONSUMER, cons);
+        return true;
     }
 
-    /** The header in one store, {len | BUSY, producer id}, little- or big-endian alike. */
+    /** The header in one store: {len | BUSY, producer id}. */
     private void writeHeader(long position, int length) {
-        data.set(JAVA_LONG, position & mask, HEADER_WORDS.header(length | BUSY_BIT, producerId));
+        int first = length | BUSY_BIT;
+        data.set(JAVA_LONG, position & mask, LITTLE_ENDIAN
+                ? (first & 0xffffffffL) | ((long) producerId << 32)
+                : ((long) first << 32) | (producerId & 0xffffffffL));
     }
 
     /** Where in the data area the payload of the record at {@code position} starts. */
@@ -242,8 +230,10 @@ public final class RingProducer {
         long offset = position & mask;
         // A record still reserved is BUSY and names its producer; anything else is misuse. (The
         // producer position is not read: other producers move it all the time.)
-        int header = (position & 7) == 0 ? (int) INT.getAcquire(data, offset) : 0;
-        if ((header & BUSY_BIT) == 0 || data.get(JAVA_INT, offset + 4) != producerId) {
+        long words = (position & 7) == 0 ? (long) LONG.getAcquire(data, offset) : 0;
+        int header = (int) (LITTLE_ENDIAN ? words : words >>> 32);
+        int owner = (int) (LITTLE_ENDIAN ? words >>> 32 : words);
+        if ((header & BUSY_BIT) == 0 || owner != producerId) {
             throw new IllegalStateException("no reservation of this producer at position " + position
                     + ": it was committed or discarded already, or never reserved in this ring");
         }
