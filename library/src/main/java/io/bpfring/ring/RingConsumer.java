@@ -31,6 +31,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class RingConsumer {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final MemorySegment UNCLAIMED_PAGE = MemorySegment.ofArray(new byte[4096]).fill(RingLayout.UNCLAIMED);
 
     private final MemorySegment consumerPos;
     private final MemorySegment producerPos;
@@ -160,9 +161,16 @@ public final class RingConsumer {
         }
     }
 
-    /** Fills {@code length} bytes from {@code offset} with {@link RingLayout#UNCLAIMED}. */
+    /**
+     * Fills {@code length} bytes from {@code offset} with {@link RingLayout#UNCLAIMED}, copying
+     * from a page of them: filling a slice allocates the slice whenever the JIT does not inline
+     * the fill.
+     */
     private void reclaim(long offset, long length) {
-        data.asSlice(offset, length).fill(RingLayout.UNCLAIMED);
+        long page = UNCLAIMED_PAGE.byteSize();
+        for (long done = 0; done < length; done += page) {
+            MemorySegment.copy(UNCLAIMED_PAGE, 0, data, offset + done, Math.min(page, length - done));
+        }
     }
 
     /**
