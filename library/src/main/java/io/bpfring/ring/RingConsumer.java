@@ -22,9 +22,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>A {@linkplain #reclaiming reclaiming} consumer also returns the space of every record it has
  * consumed to the {@link RingLayout#UNCLAIMED} state before it publishes its position, the way
- * agrona's ring zeroes what it has read. Producers may then claim space before they write a
- * header, and the consumer needs the producer position only to check a header's length, not to
- * find the records: it leaves the producers' cache line alone.
+ * agrona's ring zeroes what it has read, and publishes it once per batch. Producers may then
+ * claim space before they write a header, and the consumer finds records by their headers alone:
+ * it reads the producers' cache line once per quarter ring, to check its own position, and
+ * checks each length against the largest record the ring holds.
  *
  * <p>Not thread-safe: one consumer per ring, as the protocol requires.
  */
