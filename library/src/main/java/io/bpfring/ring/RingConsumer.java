@@ -98,10 +98,17 @@ public final class RingConsumer {
             producerPosition(start);
             checkedAt = start;
         }
+        // Locals, not fields: the acquire read of each header makes the compiler read fields
+        // again after it, record after record.
+        MemorySegment data = this.data;
+        RecordView view = this.view;
+        long mask = this.mask;
+        boolean reclaims = this.reclaims;
+        int maxLength = RingLayout.maxLength(size);
         long cons = start;
         int delivered = 0;
         try {
-            while (delivered < limit && mayHoldRecord(cons)) {
+            while (delivered < limit && mayHoldRecord(cons, reclaims)) {
                 long offset = cons & mask;
                 int header = (int) INT.getAcquire(data, offset);
                 if ((header & BUSY_BIT) != 0) {
@@ -109,11 +116,11 @@ public final class RingConsumer {
                 }
                 int length = header & LENGTH_MASK;
                 long span = RingLayout.span(length);
-                checkLength(cons, length, span);
+                checkLength(cons, length, span, reclaims, maxLength);
                 long record = cons;
                 cons += span;
                 if ((header & DISCARD_BIT) != 0) {
-                    publishEach(cons);
+                    publishEach(cons, reclaims);
                     continue;
                 }
                 view.set(offset + HEADER_SIZE, length, record);
@@ -122,7 +129,7 @@ public final class RingConsumer {
                 try {
                     goOn = handler.onRecord(view);
                 } finally {
-                    publishEach(cons);
+                    publishEach(cons, reclaims);
                 }
                 if (!goOn) {
                     break;
@@ -141,7 +148,7 @@ public final class RingConsumer {
      * Whether a header at {@code cons} may be read. In reclaimed space every position can be
      * (unwritten ones read BUSY); otherwise only those before the producer position.
      */
-    private boolean mayHoldRecord(long cons) {
+    private boolean mayHoldRecord(long cons, boolean reclaims) {
         return reclaims || cons - knownProducer < 0 || (knownProducer = producerPosition(cons)) != cons;
     }
 
@@ -150,9 +157,9 @@ public final class RingConsumer {
      * space (where the consumer does not read the producer position for every record), within
      * the largest record the ring holds, so that nothing outside the ring is ever read.
      */
-    private void checkLength(long cons, int length, long span) {
+    private void checkLength(long cons, int length, long span, boolean reclaims, int maxLength) {
         if (reclaims) {
-            if (length > RingLayout.maxLength(size)) {
+            if (length > maxLength) {
                 throw new CorruptRingException("record at position " + cons + " claims " + length
                         + " bytes, more than the ring holds");
             }
@@ -178,7 +185,7 @@ public final class RingConsumer {
      * Publishes the consumer position after each record, as the kernel's consumers do (a
      * reclaiming consumer publishes once per batch, after reclaiming the batch).
      */
-    private void publishEach(long cons) {
+    private void publishEach(long cons, boolean reclaims) {
         if (!reclaims) {
             LONG.setRelease(consumerPos, 0L, cons);
         }
