@@ -137,7 +137,7 @@ public final class RingConsumer {
             }
         } finally {
             if (reclaims && cons != start) {
-                reclaim(start & mask, cons - start);
+                reclaim(start, cons);
                 LONG.setRelease(consumerPos, 0L, cons);
             }
         }
@@ -170,11 +170,24 @@ public final class RingConsumer {
     }
 
     /**
+     * Returns the space from position {@code from} to {@code to} to {@link RingLayout#UNCLAIMED}.
+     * What wraps is written at the start of the first mapping, not past its end: headers are
+     * written and read there, and CPUs that find lines in L1 by virtual address (AMD's) miss
+     * every time a line is reached through the other of its two addresses.
+     */
+    private void reclaim(long from, long to) {
+        long offset = from & mask;
+        long first = Math.min(to - from, size - offset);
+        fill(offset, first);
+        fill(0, to - from - first);
+    }
+
+    /**
      * Fills {@code length} bytes from {@code offset} with {@link RingLayout#UNCLAIMED}, copying
      * from a page of them: filling a slice allocates the slice whenever the JIT does not inline
      * the fill.
      */
-    private void reclaim(long offset, long length) {
+    private void fill(long offset, long length) {
         long page = UNCLAIMED_PAGE.byteSize();
         for (long done = 0; done < length; done += page) {
             MemorySegment.copy(UNCLAIMED_PAGE, 0, data, offset + done, Math.min(page, length - done));
