@@ -99,7 +99,7 @@ public final class RingConsumer {
             checkedAt = start;
         }
         // Locals, not fields: the acquire read of each header makes the compiler read fields
-        // again after it, record after record.
+        // again after it, record after record; the mode in a local lets it split the loop in two.
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
