@@ -1,6 +1,7 @@
 package io.bpfring.tools;
 
 import io.bpfring.bench.BenchCommand;
+import io.bpfring.bench.mpsc.MpscCommand;
 import io.bpfring.tools.checks.BurstCheckCommand;
 import io.bpfring.tools.checks.OrderCheckCommand;
 import io.bpfring.tools.execsnoop.ExecSnoopCommand;
@@ -18,8 +19,8 @@ import picocli.CommandLine.Command;
                 "ring buffers through memory mappings. Needs root, or CAP_BPF with",
                 "CAP_PERFMON.",
         },
-        subcommands = {ExecSnoopCommand.class, OrderCheckCommand.class, BurstCheckCommand.class, BenchCommand.class, JmhCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {ExecSnoopCommand.class, OrderCheckCommand.class, BurstCheckCommand.class, BenchCommand.class,
+                MpscCommand.class, JmhCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'bpfring help <command>' for a command's options and examples."})
 public final class Main implements Runnable {
     @CommandLine.Spec

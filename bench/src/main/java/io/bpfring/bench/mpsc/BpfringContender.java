@@ -1,0 +1,56 @@
+package io.bpfring.bench.mpsc;
+
+import io.bpfring.reader.MemoryRing;
+import io.bpfring.ring.RecordHandler;
+import io.bpfring.ring.RingProducer;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+/** bpfring's {@link MemoryRing}: reserve in place, write, commit without a wake-up (the consumer spins). */
+final class BpfringContender extends Contender {
+    private final MemoryRing ring = MemoryRing.inMemory(BYTES);
+    private final RecordHandler handler = record -> {
+        add(record.getLong(0));
+        return true;
+    };
+
+    BpfringContender(int recordSize) {
+        super(recordSize);
+    }
+
+    private void produceOne() {
+        long position;
+        while ((position = ring.reserve(recordSize)) < 0) {
+            Thread.onSpinWait();
+        }
+        ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(position), 1L);
+        ring.commit(position, RingProducer.NO_WAKEUP);
+    }
+
+    @Override
+    public Runnable producer() {
+        return this::produceOne;
+    }
+
+    @Override
+    public void produce(Tally tally) {
+        while (producing()) {
+            produceOne();
+            tally.increment();
+        }
+    }
+
+    @Override
+    protected Runnable consumerLoop() {
+        return () -> {
+            while (consuming()) {
+                ring.consume(handler);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        ring.close();
+    }
+}
