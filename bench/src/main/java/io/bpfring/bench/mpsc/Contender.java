@@ -56,6 +56,7 @@ public abstract class Contender implements AutoCloseable {
         return consuming;
     }
 
+    /** Starts the consumer thread; once per instance. */
     public final void startConsumer() {
         consuming = true;
         consumer = Thread.ofPlatform().name(getClass().getSimpleName() + "-consumer").start(consumerLoop());

@@ -5,7 +5,6 @@ import com.lmax.disruptor.BatchEventProcessorBuilder;
 import com.lmax.disruptor.BusySpinWaitStrategy;
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
 
 /**
  * The LMAX Disruptor: a multi-producer ring of slots with pre-allocated payloads, claimed,
@@ -24,15 +23,12 @@ final class DisruptorContender extends Contender {
     private final RingBuffer<Slot> ring = RingBuffer.createMultiProducer(() -> new Slot(recordSize),
             Integer.highestOneBit(BYTES / (recordSize + 8)), new BusySpinWaitStrategy());
     private final EventHandler<Slot> handler = (slot, sequence, endOfBatch) -> add(slot.payload[0]);
-    /**
-     * Where the consumer got to: a processor that was halted stays halted, so each start makes one
-     * that goes on from here (and the ring stops waiting for the old one).
-     */
-    private long consumedUpTo = -1;
-    private BatchEventProcessor<Slot> processor;
+    private final BatchEventProcessor<Slot> processor =
+            new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
 
     DisruptorContender(int recordSize) {
         super(recordSize);
+        ring.addGatingSequences(processor.getSequence());
     }
 
     private void produceOne() {
@@ -56,19 +52,7 @@ final class DisruptorContender extends Contender {
 
     @Override
     protected Runnable consumerLoop() {
-        processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), handler);
-        Sequence sequence = processor.getSequence();
-        sequence.set(consumedUpTo);
-        ring.addGatingSequences(sequence);
-        BatchEventProcessor<Slot> running = processor;
-        return () -> {
-            try {
-                running.run();
-            } finally {
-                consumedUpTo = sequence.get();
-                ring.removeGatingSequence(sequence);
-            }
-        };
+        return processor;
     }
 
     @Override

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * ratio to the peer is taken within a round, where the machine was the same for both. (Run one
  * after the other, as JMH runs benchmarks, the swings show up in the ratios.)
  *
- * <p>A slice starts the consumer and the producer threads, lets them run a moment, counts
- * the records produced over the slice, then stops the producers and waits until the consumer
- * has read every record: one lost or read twice fails the run.
+ * <p>A slice makes a new instance, starts its consumer and producer threads, lets them run a
+ * moment, counts the records produced over the slice, then stops the producers and waits until
+ * the consumer has read every record: one lost or read twice fails the run.
  */
 public final class Interleaved {
     /** Threads start and reach full speed before a slice is counted. */
@@ -65,63 +65,59 @@ public final class Interleaved {
     /** Runs every structure with records of {@code recordSize} bytes and {@code producers} producer threads. */
     public List<Result> run(int recordSize, int producers) throws InterruptedException {
         int n = structures.size();
-        List<Contender> contenders = new ArrayList<>();
-        try {
-            for (Structure s : structures) {
-                contenders.add(s.create(recordSize));
-            }
-            long[] produced = new long[n];
-            double[][] rates = new double[n][rounds];
-            for (int round = -warmupRounds; round < rounds; round++) {
-                for (int turn = 0; turn < n; turn++) {
-                    int i = Math.floorMod(round + turn, n);
-                    double rate = slice(contenders.get(i), structures.get(i), producers, produced, i);
-                    if (round >= 0) {
-                        rates[i][round] = rate;
-                    }
+        double[][] rates = new double[n][rounds];
+        for (int round = -warmupRounds; round < rounds; round++) {
+            for (int turn = 0; turn < n; turn++) {
+                int i = Math.floorMod(round + turn, n);
+                double rate = slice(structures.get(i), recordSize, producers);
+                if (round >= 0) {
+                    rates[i][round] = rate;
                 }
-                report(recordSize, producers, round, rates);
             }
-            int p = structures.indexOf(peer);
-            List<Result> results = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                double[] ratios = new double[p < 0 ? 0 : rounds];
-                for (int round = 0; round < ratios.length; round++) {
-                    ratios[round] = rates[i][round] / rates[p][round];
-                }
-                results.add(new Result(structures.get(i), recordSize, producers, rates[i], ratios));
-            }
-            return results;
-        } finally {
-            contenders.forEach(Contender::close);
+            report(recordSize, producers, round, rates);
         }
+        int p = structures.indexOf(peer);
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double[] ratios = new double[p < 0 ? 0 : rounds];
+            for (int round = 0; round < ratios.length; round++) {
+                ratios[round] = rates[i][round] / rates[p][round];
+            }
+            results.add(new Result(structures.get(i), recordSize, producers, rates[i], ratios));
+        }
+        return results;
     }
 
-    private double slice(Contender contender, Structure structure, int producers, long[] produced, int i)
-            throws InterruptedException {
-        contender.startConsumer();
-        contender.startProducing();
-        Tally[] tallies = new Tally[producers];
-        Thread[] threads = new Thread[producers];
-        for (int t = 0; t < producers; t++) {
-            Tally tally = tallies[t] = new Tally();
-            threads[t] = Thread.ofPlatform().name(structure.label() + "-producer-" + t).start(() -> contender.produce(tally));
+    /**
+     * One slice, on a new instance: where its memory lands (which cache sets, which pages) sways
+     * a structure's speed from one allocation to the next, so each round draws anew.
+     */
+    private double slice(Structure structure, int recordSize, int producers) throws InterruptedException {
+        try (Contender contender = structure.create(recordSize)) {
+            contender.startConsumer();
+            contender.startProducing();
+            Tally[] tallies = new Tally[producers];
+            Thread[] threads = new Thread[producers];
+            for (int t = 0; t < producers; t++) {
+                Tally tally = tallies[t] = new Tally();
+                threads[t] = Thread.ofPlatform().name(structure.label() + "-producer-" + t)
+                        .start(() -> contender.produce(tally));
+            }
+            awaitEveryProducer(tallies, structure);
+            Thread.sleep(SETTLE_MILLIS);
+            long before = total(tallies);
+            long start = System.nanoTime();
+            Thread.sleep(slice);
+            long after = total(tallies);
+            long end = System.nanoTime();
+            contender.stopProducing();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            awaitConsumed(contender, structure, total(tallies));
+            contender.stopConsumer();
+            return (after - before) * 1e9 / (end - start);
         }
-        awaitEveryProducer(tallies, structure);
-        Thread.sleep(SETTLE_MILLIS);
-        long before = total(tallies);
-        long start = System.nanoTime();
-        Thread.sleep(slice);
-        long after = total(tallies);
-        long end = System.nanoTime();
-        contender.stopProducing();
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        produced[i] += total(tallies);
-        awaitConsumed(contender, structure, produced[i]);
-        contender.stopConsumer();
-        return (after - before) * 1e9 / (end - start);
     }
 
     /** Waits until every producer thread has written a record: the slice counts only running threads. */
