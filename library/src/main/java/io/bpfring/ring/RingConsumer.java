@@ -93,50 +93,91 @@ public final class RingConsumer {
      * @return the number of records delivered
      */
     public int consume(RecordHandler handler, long limit) {
-        long start = consumerPosition();
-        if (reclaims && start - checkedAt >= size / 4) {
-            producerPosition(start);
-            checkedAt = start;
-        }
-        // Locals, not fields: the acquire read of each header makes the compiler read fields
-        // again after it, record after record; the mode in a local lets it split the loop in two.
+        return reclaims ? consumeReclaiming(handler, limit) : consumeBehindProducer(handler, limit);
+    }
+
+    // Both loops keep what they use in locals, not fields: the acquire read of each header makes
+    // the compiler read fields again after it, record after record. One loop per mode, so that
+    // neither carries the other's branches.
+
+    /** The kernel's way: headers before the producer position only, the position published per record. */
+    private int consumeBehindProducer(RecordHandler handler, long limit) {
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
-        boolean reclaims = this.reclaims;
+        long cons = consumerPosition();
+        int delivered = 0;
+        while (delivered < limit && mayHoldRecord(cons)) {
+            long offset = cons & mask;
+            int header = (int) INT.getAcquire(data, offset);
+            if ((header & BUSY_BIT) != 0) {
+                break;
+            }
+            int length = header & LENGTH_MASK;
+            long span = RingLayout.span(length);
+            checkWithinProducer(cons, length, span);
+            long record = cons;
+            cons += span;
+            if ((header & DISCARD_BIT) != 0) {
+                LONG.setRelease(consumerPos, 0L, cons);
+                continue;
+            }
+            view.set(offset + HEADER_SIZE, length, record);
+            delivered++;
+            boolean goOn;
+            try {
+                goOn = handler.onRecord(view);
+            } finally {
+                LONG.setRelease(consumerPos, 0L, cons);
+            }
+            if (!goOn) {
+                break;
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * In reclaimed space: headers alone say where records are (an unclaimed one reads BUSY), each
+     * length is checked against the largest record the ring holds, and the batch is reclaimed
+     * and published once, at its end.
+     */
+    private int consumeReclaiming(RecordHandler handler, long limit) {
+        long start = consumerPosition();
+        if (start - checkedAt >= size / 4) {
+            producerPosition(start);
+            checkedAt = start;
+        }
+        MemorySegment data = this.data;
+        RecordView view = this.view;
+        long mask = this.mask;
         int maxLength = RingLayout.maxLength(size);
         long cons = start;
         int delivered = 0;
         try {
-            while (delivered < limit && mayHoldRecord(cons, reclaims)) {
+            while (delivered < limit) {
                 long offset = cons & mask;
                 int header = (int) INT.getAcquire(data, offset);
                 if ((header & BUSY_BIT) != 0) {
                     break;
                 }
                 int length = header & LENGTH_MASK;
-                long span = RingLayout.span(length);
-                checkLength(cons, length, span, reclaims, maxLength);
+                if (length > maxLength) {
+                    throw new CorruptRingException("record at position " + cons + " claims " + length
+                            + " bytes, more than the ring holds");
+                }
                 long record = cons;
-                cons += span;
-                if ((header & DISCARD_BIT) != 0) {
-                    publishEach(cons, reclaims);
-                    continue;
-                }
-                view.set(offset + HEADER_SIZE, length, record);
-                delivered++;
-                boolean goOn;
-                try {
-                    goOn = handler.onRecord(view);
-                } finally {
-                    publishEach(cons, reclaims);
-                }
-                if (!goOn) {
-                    break;
+                cons += RingLayout.span(length);
+                if ((header & DISCARD_BIT) == 0) {
+                    view.set(offset + HEADER_SIZE, length, record);
+                    delivered++;
+                    if (!handler.onRecord(view)) {
+                        break;
+                    }
                 }
             }
         } finally {
-            if (reclaims && cons != start) {
+            if (cons != start) {
                 reclaim(start, cons);
                 LONG.setRelease(consumerPos, 0L, cons);
             }
@@ -144,26 +185,17 @@ public final class RingConsumer {
         return delivered;
     }
 
-    /**
-     * Whether a header at {@code cons} may be read. In reclaimed space every position can be
-     * (unwritten ones read BUSY); otherwise only those before the producer position.
-     */
-    private boolean mayHoldRecord(long cons, boolean reclaims) {
-        return reclaims || cons - knownProducer < 0 || (knownProducer = producerPosition(cons)) != cons;
+    /** Whether a header at {@code cons} may be read: only before the producer position. */
+    private boolean mayHoldRecord(long cons) {
+        return cons - knownProducer < 0 || (knownProducer = producerPosition(cons)) != cons;
     }
 
     /**
-     * A header is untrusted: its record must end within what producers reserved, or, in reclaimed
-     * space (where the consumer does not read the producer position for every record), within
-     * the largest record the ring holds, so that nothing outside the ring is ever read.
+     * A header is untrusted: its record must end within what producers reserved, so that nothing
+     * outside the ring is ever read.
      */
-    private void checkLength(long cons, int length, long span, boolean reclaims, int maxLength) {
-        if (reclaims) {
-            if (length > maxLength) {
-                throw new CorruptRingException("record at position " + cons + " claims " + length
-                        + " bytes, more than the ring holds");
-            }
-        } else if (span > knownProducer - cons && span > (knownProducer = producerPosition(cons)) - cons) {
+    private void checkWithinProducer(long cons, int length, long span) {
+        if (span > knownProducer - cons && span > (knownProducer = producerPosition(cons)) - cons) {
             throw new CorruptRingException("record at position " + cons + " claims " + length
                     + " bytes, past the producer position " + knownProducer);
         }
@@ -191,16 +223,6 @@ public final class RingConsumer {
         long page = UNCLAIMED_PAGE.byteSize();
         for (long done = 0; done < length; done += page) {
             MemorySegment.copy(UNCLAIMED_PAGE, 0, data, offset + done, Math.min(page, length - done));
-        }
-    }
-
-    /**
-     * Publishes the consumer position after each record, as the kernel's consumers do (a
-     * reclaiming consumer publishes once per batch, after reclaiming the batch).
-     */
-    private void publishEach(long cons, boolean reclaims) {
-        if (!reclaims) {
-            LONG.setRelease(consumerPos, 0L, cons);
         }
     }
 

@@ -49,7 +49,7 @@ public final class RingProducer {
     public static final long FORCE_WAKEUP = 2;
     /**
      * Offsets in the producer page, after the producer position: the lock, and the consumer
-     * position as some producer last read it. Both sit two cache lines away from the producer
+     * position as some locking producer last read it. Both sit two cache lines away from the producer
      * position, so that a consumer reading it (and the line next to it, which CPUs fetch in
      * pairs) leaves them alone; the kernel reads nothing but the producer position there.
      */
@@ -70,6 +70,8 @@ public final class RingProducer {
     private final int producerId;
     /** Whether the producer of a given id still runs; null for a lock-free producer. */
     private final IntPredicate alive;
+    /** The consumer position as some lock-free producer last read it (see {@link #hasRoom}). */
+    private volatile long seenConsumer;
 
     /**
      * A producer that reserves under a lock, as the kernel does: for rings any consumer reads
@@ -175,11 +177,14 @@ public final class RingProducer {
     /**
      * Whether the ring has room up to {@code next}. The consumer position only moves forward,
      * so a stale one is safe: producers share the one they last saw and look at the consumer's
-     * line only when it says no. (Release / acquire, so that what the consumer did before it
-     * published the position, reclaiming space, is visible to every producer that uses it.)
+     * line only when it says no. Lock-free producers, all in one JVM, share it in a field;
+     * locking producers, in any process, in the producer page. (Release / acquire, so that what
+     * the consumer did before it published the position, reclaiming space, is visible to every
+     * producer that uses it.)
      */
     private boolean hasRoom(long next) {
-        long seen = (long) LONG.getAcquire(producerPage, SEEN_CONSUMER);
+        boolean inJvm = alive == null;
+        long seen = inJvm ? seenConsumer : (long) LONG.getAcquire(producerPage, SEEN_CONSUMER);
         if (next - seen <= mask) {
             return true;
         }
@@ -187,7 +192,11 @@ public final class RingProducer {
         if (next - cons > mask) {
             return false; // nothing worth sharing: producers waiting on a full ring only read
         }
-        LONG.setRelease(producerPage, SEEN_CONSUMER, cons);
+        if (inJvm) {
+            seenConsumer = cons;
+        } else {
+            LONG.setRelease(producerPage, SEEN_CONSUMER, cons);
+        }
         return true;
     }
 
