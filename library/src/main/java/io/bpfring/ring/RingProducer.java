@@ -49,9 +49,9 @@ public final class RingProducer {
     public static final long FORCE_WAKEUP = 2;
     /**
      * Offsets in the producer page, after the producer position: the lock, and the consumer
-     * position as some locking producer last read it. Both sit two cache lines away from the producer
-     * position, so that a consumer reading it (and the line next to it, which CPUs fetch in
-     * pairs) leaves them alone; the kernel reads nothing but the producer position there.
+     * position as some locking producer last read it. Both sit two cache lines away from the
+     * producer position, so that a consumer reading it (and the line next to it, which CPUs
+     * fetch in pairs) leaves them alone; the kernel reads nothing but the producer position there.
      */
     static final long LOCK = 128;
     static final long SEEN_CONSUMER = 192;
