@@ -185,9 +185,14 @@ public final class RingProducer {
     private boolean hasRoom(long next) {
         boolean inJvm = alive == null;
         long seen = inJvm ? seenConsumer : (long) LONG.getAcquire(producerPage, SEEN_CONSUMER);
-        if (next - seen <= mask) {
-            return true;
-        }
+        return next - seen <= mask || refreshRoom(next, inJvm);
+    }
+
+    /**
+     * The position seen says no: read the consumer's, and share it when it gives room. Out of
+     * line: taken about once a lap, it would make every reservation's code too big to inline.
+     */
+    private boolean refreshRoom(long next, boolean inJvm) {
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
         if (next - cons > mask) {
             return false; // nothing worth sharing: producers waiting on a full ring only read
