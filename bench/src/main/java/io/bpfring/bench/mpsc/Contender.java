@@ -17,7 +17,7 @@ public abstract class Contender implements AutoCloseable {
     private static final int SUM = 8;
 
     protected final int recordSize;
-    protected final long[] sums = new long[2 * SUM];
+    private final long[] sums = new long[2 * SUM];
     private volatile boolean producing;
     private volatile boolean consuming;
     private Thread consumer;

@@ -5,9 +5,11 @@ import io.bpfring.bench.Stats;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Measures structures side by side in one JVM, taking turns: each round runs every structure
@@ -95,56 +97,70 @@ public final class Interleaved {
     private double slice(Structure structure, int recordSize, int producers) throws InterruptedException {
         try (Contender contender = structure.create(recordSize)) {
             contender.startConsumer();
-            contender.startProducing();
-            Tally[] tallies = new Tally[producers];
-            Thread[] threads = new Thread[producers];
+            try {
+                return measure(contender, structure, producers);
+            } finally {
+                contender.stopConsumer();
+            }
+        }
+    }
+
+    /**
+     * Runs the producers for a slice and returns their rate, once the consumer has read every
+     * record they wrote. Threads are stopped whatever happens, so a failed slice ends the run.
+     */
+    private double measure(Contender contender, Structure structure, int producers) throws InterruptedException {
+        Tally[] tallies = new Tally[producers];
+        Thread[] threads = new Thread[producers];
+        contender.startProducing();
+        long before;
+        long after;
+        long start;
+        long end;
+        try {
             for (int t = 0; t < producers; t++) {
                 Tally tally = tallies[t] = new Tally();
                 threads[t] = Thread.ofPlatform().name(structure.label() + "-producer-" + t)
                         .start(() -> contender.produce(tally));
             }
-            awaitEveryProducer(tallies, structure);
+            if (!within(() -> Arrays.stream(tallies).allMatch(tally -> tally.count() > 0))) {
+                throw new IllegalStateException(structure.label() + ": a producer wrote nothing in "
+                        + TimeUnit.NANOSECONDS.toSeconds(TIMEOUT_NANOS) + " s");
+            }
             Thread.sleep(SETTLE_MILLIS);
-            long before = total(tallies);
-            long start = System.nanoTime();
+            before = total(tallies);
+            start = System.nanoTime();
             Thread.sleep(slice);
-            long after = total(tallies);
-            long end = System.nanoTime();
+            after = total(tallies);
+            end = System.nanoTime();
+        } finally {
             contender.stopProducing();
             for (Thread thread : threads) {
-                thread.join();
-            }
-            awaitConsumed(contender, structure, total(tallies));
-            contender.stopConsumer();
-            return (after - before) * 1e9 / (end - start);
-        }
-    }
-
-    /** Waits until every producer thread has written a record: the slice counts only running threads. */
-    private static void awaitEveryProducer(Tally[] tallies, Structure structure) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT_NANOS;
-        for (Tally tally : tallies) {
-            while (tally.count() == 0) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException(structure.label() + ": a producer wrote nothing in "
-                            + TimeUnit.NANOSECONDS.toSeconds(TIMEOUT_NANOS) + " s");
+                if (thread != null) {
+                    thread.join();
                 }
-                Thread.sleep(1);
             }
         }
-    }
-
-    /** Waits until the consumer has read all {@code produced} records, and not one more. */
-    private static void awaitConsumed(Contender contender, Structure structure, long produced) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT_NANOS;
-        long consumed;
-        while ((consumed = contender.consumed()) < produced && System.nanoTime() - deadline < 0) {
-            Thread.sleep(1);
-        }
+        long produced = total(tallies);
+        within(() -> contender.consumed() >= produced);
+        long consumed = contender.consumed();
         if (consumed != produced) {
             throw new IllegalStateException(structure.label() + ": " + produced + " records produced, " + consumed
                     + " consumed");
         }
+        return (after - before) * 1e9 / (end - start);
+    }
+
+    /** Waits, looking every millisecond, until {@code done} holds; false if it did not in time. */
+    private static boolean within(BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT_NANOS;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
     }
 
     private static long total(Tally[] tallies) {
