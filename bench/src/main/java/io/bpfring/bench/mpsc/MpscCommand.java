@@ -1,16 +1,25 @@
 package io.bpfring.bench.mpsc;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
 
 /** {@code bpfring mpsc}: the in-JVM ring beside the Java anchors, taking turns in one JVM. */
 @Command(name = "mpsc",
@@ -29,6 +38,10 @@ import java.util.concurrent.Callable;
                 "each one's ratio to the peer is taken within a round. The table gives the",
                 "median and the quartiles over the rounds. Every record produced must be",
                 "consumed exactly once, or the run fails.",
+                "",
+                "Each JVM compiles the structures its own way, and one JVM's figures can",
+                "lean a structure's way by 10%% (20-30%% with more producers than cores):",
+                "--forks runs the rounds in several JVMs, one after the other, and pools them.",
         },
         footer = {
                 "",
@@ -36,6 +49,7 @@ import java.util.concurrent.Callable;
                 "  bpfring mpsc                           all four, 16 and 256 B, 1 and 2",
                 "                                         producers (about 2 minutes)",
                 "  bpfring mpsc -s bpfring,agrona --sizes 256 -P 1 --rounds 40",
+                "  bpfring mpsc --forks 5 --rounds 10     five JVMs, 50 rounds pooled",
                 "  bpfring mpsc --json",
                 "",
                 "The same structures run under JMH too: bpfring jmh Mpsc.",
@@ -72,28 +86,113 @@ public final class MpscCommand implements Callable<Integer> {
             description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
 
+    @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
+            description = "JVMs to run the rounds in, one after the other; their rounds are pooled (default: ${DEFAULT-VALUE}).")
+    int forks;
+
     @Option(names = {"-j", "--json"}, description = "Print the results as JSON instead of a table.")
     boolean json;
 
+    /** How a fork hands its rounds to the command that started it: one line per result. */
+    @Option(names = "--rounds-out", hidden = true)
+    boolean roundsOut;
+
+    /** Runs the command in a JVM of its own: what {@code --forks} starts. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new MpscCommand()).execute(args));
+    }
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Interleaved bench = new Interleaved(structures.stream().map(Structure::ofLabel).toList(),
                 Structure.ofLabel(peer), Duration.ofMillis(sliceMillis), warmupRounds, rounds, err);
-        List<Interleaved.Result> results = new ArrayList<>();
-        for (int p : producers) {
-            for (int size : sizes) {
-                results.addAll(bench.run(size, p));
-            }
+        if (forks < 1) {
+            throw new IllegalArgumentException("--forks must be 1 or more, got " + forks);
         }
-        if (json) {
+        List<Interleaved.Result> results = forks == 1 ? measure(bench) : forked(err);
+        if (roundsOut) {
+            results.forEach(r -> out.println(roundsLine(r)));
+        } else if (json) {
             out.println(json(results));
         } else {
             table(out, results);
         }
         out.flush();
         return 0;
+    }
+
+    private List<Interleaved.Result> measure(Interleaved bench) throws InterruptedException {
+        List<Interleaved.Result> results = new ArrayList<>();
+        for (int p : producers) {
+            for (int size : sizes) {
+                results.addAll(bench.run(size, p));
+            }
+        }
+        return results;
+    }
+
+    /** Runs the rounds in {@link #forks} new JVMs, started as this one was, and pools what they measured. */
+    private List<Interleaved.Result> forked(PrintWriter progress) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this JVM, to start forks")));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // agrona reads jdk.internal.misc.Unsafe: the CLI jar's manifest exports it, and a JVM
+        // started with -cp does not read a manifest.
+        command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MpscCommand.class.getName(),
+                "-s", String.join(",", structures), "--peer", peer, "--sizes", joined(sizes), "-P", joined(producers),
+                "--slice", Long.toString(sliceMillis), "--rounds", Integer.toString(rounds),
+                "--warmup", Integer.toString(warmupRounds), "--rounds-out"));
+        Map<String, Interleaved.Result> pooled = new LinkedHashMap<>();
+        for (int fork = 1; fork <= forks; fork++) {
+            progress.printf("fork %d/%d%n", fork, forks);
+            progress.flush();
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (BufferedReader lines = process.inputReader()) {
+                lines.lines().map(MpscCommand::fromRoundsLine)
+                        .forEach(r -> pooled.merge(r.structure().label() + " " + r.recordSize() + " " + r.producers(),
+                                r, MpscCommand::concat));
+            }
+            int status = process.waitFor();
+            if (status != 0) {
+                throw new IllegalStateException("fork " + fork + " of " + forks + " failed (exit status " + status
+                        + "): its error is above");
+            }
+        }
+        return List.copyOf(pooled.values());
+    }
+
+    private static String joined(List<Integer> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /** {@code label size producers rate,rate,... ratio,ratio,...} (the ratios "-" when there are none). */
+    static String roundsLine(Interleaved.Result r) {
+        return r.structure().label() + " " + r.recordSize() + " " + r.producers() + " " + numbers(r.rates()) + " "
+                + (r.ratios().length == 0 ? "-" : numbers(r.ratios()));
+    }
+
+    static Interleaved.Result fromRoundsLine(String line) {
+        String[] f = line.split(" ");
+        return new Interleaved.Result(Structure.ofLabel(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                numbers(f[3]), f[4].equals("-") ? new double[0] : numbers(f[4]));
+    }
+
+    private static String numbers(double[] values) {
+        return Arrays.stream(values).mapToObj(Double::toString).collect(Collectors.joining(","));
+    }
+
+    private static double[] numbers(String values) {
+        return Arrays.stream(values.split(",")).mapToDouble(Double::parseDouble).toArray();
+    }
+
+    private static Interleaved.Result concat(Interleaved.Result a, Interleaved.Result b) {
+        return new Interleaved.Result(a.structure(), a.recordSize(), a.producers(),
+                DoubleStream.concat(Arrays.stream(a.rates()), Arrays.stream(b.rates())).toArray(),
+                DoubleStream.concat(Arrays.stream(a.ratios()), Arrays.stream(b.ratios())).toArray());
     }
 
     void table(PrintWriter out, List<Interleaved.Result> results) {
@@ -116,9 +215,9 @@ public final class MpscCommand implements Callable<Integer> {
                 out.append(',');
             }
             out.append(String.format(Locale.ROOT,
-                    "{\"structure\":\"%s\",\"recordSize\":%d,\"producers\":%d,\"rounds\":%d,"
+                    "{\"structure\":\"%s\",\"recordSize\":%d,\"producers\":%d,\"rounds\":%d,\"forks\":%d,"
                             + "\"recordsPerSecond\":{\"median\":%.0f,\"q1\":%.0f,\"q3\":%.0f}",
-                    r.structure().label(), r.recordSize(), r.producers(), r.rates().length,
+                    r.structure().label(), r.recordSize(), r.producers(), r.rates().length, forks,
                     r.rate(0.5), r.rate(0.25), r.rate(0.75)));
             if (!Double.isNaN(r.ratio(0.5))) {
                 out.append(String.format(Locale.ROOT, ",\"ratioTo\":\"%s\",\"ratio\":{\"median\":%.4f,\"q1\":%.4f,\"q3\":%.4f}",

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,6 +90,29 @@ class InterleavedTest {
         String text = json.toString().strip();
         assertTrue(text.startsWith("[{\"structure\":\"bpfring\",\"recordSize\":16,\"producers\":1,\"rounds\":2,"), text);
         assertTrue(text.contains("\"ratioTo\":\"agrona\""), text);
+    }
+
+    @Test
+    void forksRunTheRoundsInJvmsOfTheirOwnAndPoolThem() {
+        StringWriter json = new StringWriter();
+        assertEquals(0, command(json, new StringWriter()).execute("-s", "bpfring,agrona", "--sizes", "16", "-P", "1",
+                "--rounds", "2", "--warmup", "0", "--slice", "10", "--forks", "2", "--json"));
+        String text = json.toString();
+        assertTrue(text.contains("{\"structure\":\"bpfring\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
+        assertTrue(text.contains("{\"structure\":\"agrona\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
+    }
+
+    @Test
+    void aForkHandsOverItsRoundsAsMeasured() {
+        Interleaved.Result sent = new Interleaved.Result(Structure.JCTOOLS, 256, 2, new double[]{3.5e7, 1.25e6},
+                new double[]{0.875, 1.5});
+        Interleaved.Result received = MpscCommand.fromRoundsLine(MpscCommand.roundsLine(sent));
+        assertEquals(List.of(Structure.JCTOOLS, 256, 2), List.of(received.structure(), received.recordSize(), received.producers()));
+        assertArrayEquals(sent.rates(), received.rates());
+        assertArrayEquals(sent.ratios(), received.ratios());
+
+        Interleaved.Result alone = new Interleaved.Result(Structure.BPFRING, 16, 1, new double[]{2e7}, new double[0]);
+        assertEquals(0, MpscCommand.fromRoundsLine(MpscCommand.roundsLine(alone)).ratios().length);
     }
 
     @Test
