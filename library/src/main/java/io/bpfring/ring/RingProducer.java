@@ -70,7 +70,7 @@ public final class RingProducer {
     private final int producerId;
     /** Whether the producer of a given id still runs; null for a lock-free producer. */
     private final IntPredicate alive;
-    /** The consumer position as some lock-free producer last read it (see {@link #refreshRoom}). */
+    /** The consumer position as some lock-free producer last read it (see {@link #hasRoom}). */
     private volatile long seenConsumer;
 
     /**
@@ -151,7 +151,7 @@ public final class RingProducer {
         long prod = producerPage.get(JAVA_LONG, 0L);
         while (true) {
             long next = prod + span;
-            if (next - seen > mask && !refreshRoom(next, true)) {
+            if (!hasRoom(next, seen, true)) {
                 return -1;
             }
             long current = (long) LONG.compareAndExchange(producerPage, 0L, prod, next);
@@ -169,8 +169,7 @@ public final class RingProducer {
         try {
             long prod = (long) LONG.get(producerPage, 0L);
             long next = prod + span;
-            long seen = (long) LONG.getAcquire(producerPage, SEEN_CONSUMER);
-            if (next - seen > mask && !refreshRoom(next, false)) {
+            if (!hasRoom(next, (long) LONG.getAcquire(producerPage, SEEN_CONSUMER), false)) {
                 return -1;
             }
             writeHeader(prod, length);
@@ -182,14 +181,20 @@ public final class RingProducer {
     }
 
     /**
-     * The consumer position seen last says there is no room up to {@code next}: reads the
-     * consumer's, and shares it when it gives room. The consumer position only moves forward,
-     * so a stale one is safe: producers share the one they last saw and look at the consumer's
-     * line only when it says no. Lock-free producers, all in one JVM, share it in a field;
-     * locking producers, in any process, in the producer page. (Release / acquire, so that what
-     * the consumer did before it published the position, reclaiming space, is visible to every
-     * producer that uses it.) Out of line: taken about once a lap, it would make every
-     * reservation's code too big to inline.
+     * Whether the ring has room up to {@code next}, judged first by the consumer position
+     * producers saw last. The consumer position only moves forward, so a stale one is safe:
+     * producers share the one they last saw and look at the consumer's line only when it says
+     * no. Lock-free producers, all in one JVM, share it in a field; locking producers, in any
+     * process, in the producer page. (Release / acquire, so that what the consumer did before it
+     * published the position, reclaiming space, is visible to every producer that uses it.)
+     */
+    private boolean hasRoom(long next, long seen, boolean inJvm) {
+        return next - seen <= mask || refreshRoom(next, inJvm);
+    }
+
+    /**
+     * The position seen says no: reads the consumer's, and shares it when it gives room. Out of
+     * line: taken about once a lap, it would make every reservation's code too big to inline.
      */
     private boolean refreshRoom(long next, boolean inJvm) {
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
