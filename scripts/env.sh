@@ -3,8 +3,14 @@
 
 java_feature() { # prints the feature release of the JDK at $1, or nothing
   [ -x "$1/bin/javac" ] || return 0
-  "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-    awk -F'= ' '/java.specification.version/ { split($2, v, "."); print v[1] }'
+  local v=""
+  # The JDK's release file says it without starting a JVM, which takes about 80 ms.
+  [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release")
+  if [ -z "$v" ]; then
+    v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+      awk -F'= ' '/java.specification.version/ { split($2, v, "."); print v[1] }')
+  fi
+  echo "$v"
 }
 
 find_jdk() {
