@@ -108,6 +108,31 @@ class ReclaimingRingTest {
     }
 
     @Test
+    void producersRegainSpaceWhileTheConsumerIsStillReadingAFullRing() {
+        long value = 0;
+        for (long position; (position = producer.reserve(16)) >= 0; ) {
+            data.set(JAVA_LONG, producer.payloadOffset(position), value++);
+            producer.commit(position, RingProducer.NO_WAKEUP);
+        }
+        long last = value - 1;
+        long[] reservedInBatch = {-1};
+        assertEquals(value, consumer.consume(record -> {
+            if (record.getLong(0) == last) {
+                reservedInBatch[0] = producer.reserve(16);
+            }
+            return collect(record);
+        }, Long.MAX_VALUE), "one batch, the whole ring");
+        assertTrue(reservedInBatch[0] >= 0, "a producer found room before the batch ended");
+        data.set(JAVA_LONG, producer.payloadOffset(reservedInBatch[0]), value);
+        producer.commit(reservedInBatch[0], RingProducer.NO_WAKEUP);
+        assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
+        for (int i = 0; i <= value; i++) {
+            assertEquals(i, seen.get(i));
+        }
+        assertEquals(value + 1, seen.size());
+    }
+
+    @Test
     void aClaimWhoseHeaderIsNotWrittenYetHoldsBackTheRecordsAfterIt() {
         // A producer between its compare-and-set and its header store: space claimed, no header.
         long claimed = producerPage.get(JAVA_LONG, 0);
