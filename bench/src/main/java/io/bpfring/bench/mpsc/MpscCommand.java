@@ -3,6 +3,7 @@ package io.bpfring.bench.mpsc;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.DoubleStream;
@@ -55,6 +57,9 @@ import java.util.stream.DoubleStream;
                 "The same structures run under JMH too: bpfring jmh Mpsc.",
         })
 public final class MpscCommand implements Callable<Integer> {
+    /** Options a fork does not get: the forks and the output are the starting command's business. */
+    private static final Set<String> NOT_FOR_FORKS = Set.of("--forks", "--json", "--rounds-out");
+
     @Spec
     CommandSpec spec;
 
@@ -142,10 +147,8 @@ public final class MpscCommand implements Callable<Integer> {
         // agrona reads jdk.internal.misc.Unsafe: the CLI jar's manifest exports it, and a JVM
         // started with -cp does not read a manifest.
         command.add("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MpscCommand.class.getName(),
-                "-s", String.join(",", structures), "--peer", peer, "--sizes", joined(sizes), "-P", joined(producers),
-                "--slice", Long.toString(sliceMillis), "--rounds", Integer.toString(rounds),
-                "--warmup", Integer.toString(warmupRounds), "--rounds-out"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), MpscCommand.class.getName()));
+        command.addAll(forkArguments());
         Map<String, Interleaved.Result> pooled = new LinkedHashMap<>();
         for (int fork = 1; fork <= forks; fork++) {
             progress.printf("fork %d/%d%n", fork, forks);
@@ -165,8 +168,29 @@ public final class MpscCommand implements Callable<Integer> {
         return List.copyOf(pooled.values());
     }
 
-    private static String joined(List<Integer> values) {
-        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
+    /**
+     * What a fork is told: every option as this command has it but {@link #NOT_FOR_FORKS}, taken
+     * from the options themselves, so that a new one reaches the forks too.
+     */
+    private List<String> forkArguments() {
+        List<String> arguments = new ArrayList<>();
+        for (OptionSpec option : spec.options()) {
+            if (option.usageHelp() || option.versionHelp() || NOT_FOR_FORKS.contains(option.longestName())) {
+                continue;
+            }
+            Object value = option.getValue();
+            if (value instanceof Boolean on) {
+                if (on) {
+                    arguments.add(option.longestName());
+                }
+            } else {
+                arguments.add(option.longestName() + "=" + (value instanceof List<?> list
+                        ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+                        : value));
+            }
+        }
+        arguments.add("--rounds-out");
+        return arguments;
     }
 
     /** {@code label size producers rate,rate,... ratio,ratio,...} (the ratios "-" when there are none). */

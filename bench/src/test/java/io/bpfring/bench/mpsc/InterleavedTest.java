@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,10 +97,15 @@ class InterleavedTest {
     void forksRunTheRoundsInJvmsOfTheirOwnAndPoolThem() {
         StringWriter json = new StringWriter();
         assertEquals(0, command(json, new StringWriter()).execute("-s", "bpfring,agrona", "--sizes", "16", "-P", "1",
-                "--rounds", "2", "--warmup", "0", "--slice", "10", "--forks", "2", "--json"));
+                "--rounds", "2", "--warmup", "0", "--slice", "10", "--peer", "bpfring", "--forks", "2", "--json"));
         String text = json.toString();
         assertTrue(text.contains("{\"structure\":\"bpfring\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
         assertTrue(text.contains("{\"structure\":\"agrona\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
+        assertEquals(2, text.split("\"structure\"").length - 1, "the forks ran what they were given, no more: " + text);
+        // The peer divided by itself: what the forks computed, not only the label the parent prints.
+        assertTrue(Pattern.compile("\\{\"structure\":\"bpfring\"[^{]*\"recordsPerSecond\":\\{[^}]*},"
+                + "\"ratioTo\":\"bpfring\",\"ratio\":\\{\"median\":1\\.0000,\"q1\":1\\.0000,\"q3\":1\\.0000}").matcher(text).find(),
+                "the forks divided by the peer they were given: " + text);
     }
 
     @Test
