@@ -15,8 +15,10 @@ import io.bpfring.bpf.Resources;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -143,8 +145,18 @@ public final class OrderCheck {
         resources.own(tracepoint.attach(program));
     }
 
-    /** Counts events behind the newest timestamp seen, and our processes whose exit came before an exec. */
+    /**
+     * Counts events behind the newest timestamp seen, and our processes whose exit came before an
+     * exec. An exit stamped before a process's fork is another task's, whose pid it reuses (the
+     * exit event names threads too, and pids wrap): it does not count.
+     */
     static Delivery analyse(String transport, List<ProcEvent> events, Set<Integer> ours) {
+        Map<Integer, Long> forkedAt = new HashMap<>();
+        for (ProcEvent event : events) {
+            if (event.type() == ProcEvent.FORK && ours.contains(event.pid())) {
+                forkedAt.merge(event.pid(), event.ts(), Math::max);
+            }
+        }
         long outOfOrder = 0;
         long newest = Long.MIN_VALUE;
         Set<Integer> exited = new HashSet<>();
@@ -157,7 +169,7 @@ public final class OrderCheck {
             if (!ours.contains(event.pid())) {
                 continue;
             }
-            if (event.type() == ProcEvent.EXIT) {
+            if (event.type() == ProcEvent.EXIT && event.ts() >= forkedAt.getOrDefault(event.pid(), Long.MIN_VALUE)) {
                 exited.add(event.pid());
             } else if (event.type() == ProcEvent.EXEC && exited.contains(event.pid())) {
                 exitBeforeExec.add(event.pid());

@@ -47,6 +47,15 @@ class OrderCheckTest {
         assertEquals(new OrderCheck.Delivery("t", 5, 2, 1), delivery);
         // Processes that are not ours still count for order, not for exit-before-exec.
         assertEquals(new OrderCheck.Delivery("t", 5, 2, 0), OrderCheck.analyse("t", events, Set.of(8)));
+        // An exit from before the fork is an older task's that had the pid; one after it counts.
+        List<ProcEvent> reused = List.of(
+                new ProcEvent(10, ProcEvent.EXIT, 9, 0),
+                new ProcEvent(20, ProcEvent.FORK, 9, 0),
+                new ProcEvent(30, ProcEvent.EXEC, 9, 0),
+                new ProcEvent(40, ProcEvent.EXIT, 9, 0));
+        assertEquals(new OrderCheck.Delivery("t", 4, 0, 0), OrderCheck.analyse("t", reused, Set.of(9)));
+        List<ProcEvent> late = List.of(reused.get(1), reused.get(3), reused.get(2));
+        assertEquals(new OrderCheck.Delivery("t", 3, 1, 1), OrderCheck.analyse("t", late, Set.of(9)));
     }
 
     @Test
