@@ -126,10 +126,10 @@ class ReclaimingRingTest {
         data.set(JAVA_LONG, producer.payloadOffset(reservedInBatch[0]), value);
         producer.commit(reservedInBatch[0], RingProducer.NO_WAKEUP);
         assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(value + 1, seen.size());
         for (int i = 0; i <= value; i++) {
             assertEquals(i, seen.get(i));
         }
-        assertEquals(value + 1, seen.size());
     }
 
     @Test
