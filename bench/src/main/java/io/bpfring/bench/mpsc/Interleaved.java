@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * Measures structures side by side in one JVM, taking turns: each round runs every structure
@@ -81,13 +82,19 @@ public final class Interleaved {
         int p = structures.indexOf(peer);
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            double[] ratios = new double[p < 0 ? 0 : rounds];
-            for (int round = 0; round < ratios.length; round++) {
-                ratios[round] = rates[i][round] / rates[p][round];
-            }
-            results.add(new Result(structures.get(i), recordSize, producers, rates[i], ratios));
+            results.add(new Result(structures.get(i), recordSize, producers, rates[i],
+                    p < 0 ? new double[0] : ratios(rates[i], rates[p])));
         }
         return results;
+    }
+
+    /**
+     * Each round's rate divided by the peer's in the same round. A round in which the peer
+     * wrote nothing (a cold JVM can stall a whole short slice) has no ratio.
+     */
+    static double[] ratios(double[] rates, double[] peerRates) {
+        return IntStream.range(0, rates.length).filter(round -> peerRates[round] > 0)
+                .mapToDouble(round -> rates[round] / peerRates[round]).toArray();
     }
 
     /**

@@ -97,7 +97,7 @@ class InterleavedTest {
     void forksRunTheRoundsInJvmsOfTheirOwnAndPoolThem() {
         StringWriter json = new StringWriter();
         assertEquals(0, command(json, new StringWriter()).execute("-s", "bpfring,agrona", "--sizes", "16", "-P", "1",
-                "--rounds", "2", "--warmup", "0", "--slice", "10", "--peer", "bpfring", "--forks", "2", "--json"));
+                "--rounds", "2", "--warmup", "1", "--slice", "10", "--peer", "bpfring", "--forks", "2", "--json"));
         String text = json.toString();
         assertTrue(text.contains("{\"structure\":\"bpfring\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
         assertTrue(text.contains("{\"structure\":\"agrona\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
@@ -106,6 +106,11 @@ class InterleavedTest {
         assertTrue(Pattern.compile("\\{\"structure\":\"bpfring\"[^{]*\"recordsPerSecond\":\\{[^}]*},"
                 + "\"ratioTo\":\"bpfring\",\"ratio\":\\{\"median\":1\\.0000,\"q1\":1\\.0000,\"q3\":1\\.0000}").matcher(text).find(),
                 "the forks divided by the peer they were given: " + text);
+    }
+
+    @Test
+    void aRoundInWhichThePeerWroteNothingHasNoRatio() {
+        assertArrayEquals(new double[]{2, 0.5}, Interleaved.ratios(new double[]{4, 9, 1}, new double[]{2, 0, 2}));
     }
 
     @Test
