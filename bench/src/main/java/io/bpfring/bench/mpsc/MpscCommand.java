@@ -49,7 +49,7 @@ import java.util.stream.DoubleStream;
                 "",
                 "Examples:",
                 "  bpfring mpsc                           all four, 16 and 256 B, 1 and 2",
-                "                                         producers (about 2 minutes)",
+                "                                         producers (about 1.5 minutes)",
                 "  bpfring mpsc -s bpfring,agrona --sizes 256 -P 1 --rounds 40",
                 "  bpfring mpsc --forks 5 --rounds 10     five JVMs, 50 rounds pooled",
                 "  bpfring mpsc --json",
@@ -88,7 +88,8 @@ public final class MpscCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
-            description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}).")
+            description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}); bpfring's memory "
+                    + "accesses are slow until the JIT compiles them.")
     int warmupRounds;
 
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
