@@ -179,16 +179,11 @@ public final class MpscCommand implements Callable<Integer> {
             if (option.usageHelp() || option.versionHelp() || NOT_FOR_FORKS.contains(option.longestName())) {
                 continue;
             }
+            // picocli takes --name=value for every kind of option, a flag's true or false too.
             Object value = option.getValue();
-            if (value instanceof Boolean on) {
-                if (on) {
-                    arguments.add(option.longestName());
-                }
-            } else {
-                arguments.add(option.longestName() + "=" + (value instanceof List<?> list
-                        ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
-                        : value));
-            }
+            arguments.add(option.longestName() + "=" + (value instanceof List<?> list
+                    ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
+                    : value));
         }
         arguments.add("--rounds-out");
         return arguments;
