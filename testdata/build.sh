@@ -54,6 +54,7 @@ objects=(
 	execsnoop_ringbuf_output
 	execsnoop_ringbuf_reserve
 	globals
+	subprogs
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"
