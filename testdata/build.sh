@@ -55,6 +55,7 @@ objects=(
 	execsnoop_ringbuf_reserve
 	globals
 	subprogs
+	core
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"
