@@ -56,6 +56,9 @@ objects=(
 	globals
 	subprogs
 	core
+	sections
+	tcx
+	unsupported
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"
