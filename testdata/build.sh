@@ -59,6 +59,7 @@ objects=(
 	sections
 	tcx
 	unsupported
+	lifecycle
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"
