@@ -82,7 +82,7 @@ public final class BpfMap implements AutoCloseable {
         return create(MapType.HASH, name, keySize, valueSize, entries, 0);
     }
 
-    /** Creates a map of any type bpfring knows. Sizes are checked by the kernel except the ring's. */
+    /** Creates a map of any type the kernel knows. Sizes are checked by the kernel except the ring's. */
     public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries, int flags) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("map name '" + name
@@ -129,7 +129,7 @@ public final class BpfMap implements AutoCloseable {
             attr.set(JAVA_LONG, 8, info.address());
             Sys.bpf(Cmd.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD " + path + ")");
             String name = info.asSlice(24, 16).getString(0);
-            return new BpfMap(fd, MapType.ofId(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8),
+            return new BpfMap(fd, MapType.of(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8),
                     info.get(JAVA_INT, 12), info.get(JAVA_INT, 16), name);
         } catch (RuntimeException e) {
             Sys.close(fd);
