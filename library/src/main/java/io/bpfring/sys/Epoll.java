@@ -59,16 +59,6 @@ public final class Epoll implements AutoCloseable {
         return Sys.epollWait(fd, events, capacity, timeoutMillis);
     }
 
-    /** The data of ready event {@code i} of the last {@link #await}. */
-    public long data(int i) {
-        return events.get(JAVA_LONG_UNALIGNED, i * EVENT_SIZE + DATA_OFFSET);
-    }
-
-    /** The ready flags of event {@code i} of the last {@link #await}. */
-    public int readyFlags(int i) {
-        return events.get(JAVA_INT_UNALIGNED, i * EVENT_SIZE);
-    }
-
     @Override
     public void close() {
         if (!closed) {
