@@ -120,8 +120,6 @@ public final class Sys {
         return (int) syscall(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
     }
 
-    /** {@code perf_event_attr} flags bit: count wake-ups in bytes (watermark), not in samples. */
-    public static final long PERF_WATERMARK = PerfEvent.Attr.WATERMARK;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
 
     /**
