@@ -1,6 +1,8 @@
 package io.bpfring.bpf;
 
 import io.bpfring.ring.RingLayout;
+import io.bpfring.sys.BpfAttr;
+import io.bpfring.sys.BpfInfo;
 import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;
 import io.bpfring.sys.SysException;
@@ -12,8 +14,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A BPF map: created here or opened from a path pinned in bpffs. Closing releases the fd; the
@@ -28,11 +28,6 @@ public final class BpfMap implements AutoCloseable {
     public static final long EXIST = 2;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]{0,15}");
-    /** bpf_attr offsets for BPF_MAP_*_ELEM. */
-    private static final long ELEM_KEY = 8;
-    private static final long ELEM_VALUE = 16;
-    private static final long ELEM_FLAGS = 24;
-    private static final long MAP_INFO_SIZE = 88;
 
     private final int fd;
     private final MapType type;
@@ -82,7 +77,7 @@ public final class BpfMap implements AutoCloseable {
         return create(MapType.HASH, name, keySize, valueSize, entries, 0);
     }
 
-    /** Creates a map of any type bpfring knows. Sizes are checked by the kernel except the ring's. */
+    /** Creates a map of any type the kernel knows. Sizes are checked by the kernel except the ring's. */
     public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries, int flags) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("map name '" + name
@@ -92,13 +87,13 @@ public final class BpfMap implements AutoCloseable {
             checkRingSize(maxEntries);
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, type.id());
-            attr.set(JAVA_INT, 4, keySize);
-            attr.set(JAVA_INT, 8, valueSize);
-            attr.set(JAVA_INT, 12, maxEntries);
-            attr.set(JAVA_INT, 16, flags);
-            MemorySegment.copy(name.getBytes(), 0, attr, JAVA_BYTE, 28, name.length());
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.MapCreate.MAP_TYPE.set(attr, type.id());
+            BpfAttr.MapCreate.KEY_SIZE.set(attr, keySize);
+            BpfAttr.MapCreate.VALUE_SIZE.set(attr, valueSize);
+            BpfAttr.MapCreate.MAX_ENTRIES.set(attr, maxEntries);
+            BpfAttr.MapCreate.MAP_FLAGS.set(attr, flags);
+            BpfAttr.MapCreate.MAP_NAME.setString(attr, name);
             int fd = Sys.bpf(Cmd.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE " + type + " '" + name + "')");
             return new BpfMap(fd, type, keySize, valueSize, maxEntries, name);
         }
@@ -117,20 +112,20 @@ public final class BpfMap implements AutoCloseable {
     public static BpfMap openPinned(Path path) {
         int fd;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_LONG, 0, arena.allocateFrom(path.toString()).address());
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.Obj.PATHNAME.set(attr, arena.allocateFrom(path.toString()).address());
             fd = Sys.bpf(Cmd.OBJ_GET, attr, "bpf(BPF_OBJ_GET " + path + ")");
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(MAP_INFO_SIZE, 8);
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, fd);
-            attr.set(JAVA_INT, 4, (int) MAP_INFO_SIZE);
-            attr.set(JAVA_LONG, 8, info.address());
+            MemorySegment info = arena.allocate(BpfInfo.Map.LAYOUT);
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.Info.BPF_FD.set(attr, fd);
+            BpfAttr.Info.INFO_LEN.set(attr, (int) info.byteSize());
+            BpfAttr.Info.INFO.set(attr, info.address());
             Sys.bpf(Cmd.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD " + path + ")");
-            String name = info.asSlice(24, 16).getString(0);
-            return new BpfMap(fd, MapType.ofId(info.get(JAVA_INT, 0)), info.get(JAVA_INT, 8),
-                    info.get(JAVA_INT, 12), info.get(JAVA_INT, 16), name);
+            return new BpfMap(fd, MapType.of((int) BpfInfo.Map.TYPE.get(info)), (int) BpfInfo.Map.KEY_SIZE.get(info),
+                    (int) BpfInfo.Map.VALUE_SIZE.get(info), (int) BpfInfo.Map.MAX_ENTRIES.get(info),
+                    BpfInfo.Map.NAME.getString(info));
         } catch (RuntimeException e) {
             Sys.close(fd);
             throw e;
@@ -141,9 +136,9 @@ public final class BpfMap implements AutoCloseable {
     public void pin(Path path) {
         Mounts.ensureBpffs(path);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_LONG, 0, arena.allocateFrom(path.toString()).address());
-            attr.set(JAVA_INT, 8, fd());
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.Obj.PATHNAME.set(attr, arena.allocateFrom(path.toString()).address());
+            BpfAttr.Obj.BPF_FD.set(attr, fd());
             Sys.bpf(Cmd.OBJ_PIN, attr, "bpf(BPF_OBJ_PIN " + path + ")");
         }
     }
@@ -214,11 +209,11 @@ public final class BpfMap implements AutoCloseable {
     /** Returns false for ENOENT, throws for any other failure. */
     private boolean elementCall(int cmd, String cmdName, MemorySegment key, MemorySegment value, long flags) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, fd());
-            attr.set(JAVA_LONG, ELEM_KEY, key.address());
-            attr.set(JAVA_LONG, ELEM_VALUE, value.address());
-            attr.set(JAVA_LONG, ELEM_FLAGS, flags);
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.MapElem.MAP_FD.set(attr, fd());
+            BpfAttr.MapElem.KEY.set(attr, key.address());
+            BpfAttr.MapElem.VALUE.set(attr, value.address()); // next_key, for BPF_MAP_GET_NEXT_KEY
+            BpfAttr.MapElem.FLAGS.set(attr, flags);
             int result = Sys.bpfOrErrno(cmd, attr);
             if (result == -Errno.ENOENT) {
                 return false;

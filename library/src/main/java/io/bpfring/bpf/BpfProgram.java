@@ -1,5 +1,6 @@
 package io.bpfring.bpf;
 
+import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;
 import io.bpfring.sys.SysException;
@@ -11,15 +12,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** A program loaded into the kernel. Closing releases the fd; attachments hold their own reference. */
 public final class BpfProgram implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.]{0,15}");
     private static final int LOG_START = 256 * 1024;
     private static final int LOG_MAX = 64 * 1024 * 1024;
-    private static final int TEST_RUN_ON_CPU = 1;
 
     private final int fd;
     private final String name;
@@ -57,31 +55,31 @@ public final class BpfProgram implements AutoCloseable {
             throw new IllegalArgumentException("program '" + name + "' has no instructions");
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment code = arena.allocate((long) insns.size() * Insn.SIZE, 8);
+            MemorySegment code = arena.allocate(BpfAttr.Insn.LAYOUT, insns.size());
             for (int i = 0; i < insns.size(); i++) {
-                insns.get(i).encode(code, (long) i * Insn.SIZE);
+                insns.get(i).encode(code, i);
             }
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, type.id());
-            attr.set(JAVA_INT, 4, insns.size());
-            attr.set(JAVA_LONG, 8, code.address());
-            attr.set(JAVA_LONG, 16, arena.allocateFrom("GPL").address());
-            attr.set(JAVA_INT, 44, type.loadFlags());
-            MemorySegment.copy(name.getBytes(), 0, attr, JAVA_BYTE, 48, name.length());
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.ProgLoad.PROG_TYPE.set(attr, type.id());
+            BpfAttr.ProgLoad.INSN_CNT.set(attr, insns.size());
+            BpfAttr.ProgLoad.INSNS.set(attr, code.address());
+            BpfAttr.ProgLoad.LICENSE.set(attr, arena.allocateFrom("GPL").address());
+            BpfAttr.ProgLoad.PROG_FLAGS.set(attr, type.loadFlags());
+            BpfAttr.ProgLoad.PROG_NAME.setString(attr, name);
             int btf = -1;
             if (!functions.isEmpty()) {
                 btf = FunctionBtf.load(List.copyOf(functions.values()));
-                MemorySegment funcInfo = arena.allocate(8L * functions.size(), 4);
-                int i = 0;
+                MemorySegment funcInfo = arena.allocate(BpfAttr.FuncInfo.LAYOUT, functions.size());
+                long i = 0;
                 for (int start : functions.keySet()) {
-                    funcInfo.set(JAVA_INT, 8L * i, start);
-                    funcInfo.set(JAVA_INT, 8L * i + 4, 2 + i); // FUNC types follow the prototype
+                    BpfAttr.FuncInfo.INSN_OFF.set(funcInfo, i, start);
+                    BpfAttr.FuncInfo.TYPE_ID.set(funcInfo, i, (int) (2 + i)); // FUNC types follow the prototype
                     i++;
                 }
-                attr.set(JAVA_INT, 72, btf);
-                attr.set(JAVA_INT, 76, 8);
-                attr.set(JAVA_LONG, 80, funcInfo.address());
-                attr.set(JAVA_INT, 88, functions.size());
+                BpfAttr.ProgLoad.PROG_BTF_FD.set(attr, btf);
+                BpfAttr.ProgLoad.FUNC_INFO_REC_SIZE.set(attr, (int) BpfAttr.FuncInfo.LAYOUT.byteSize());
+                BpfAttr.ProgLoad.FUNC_INFO.set(attr, funcInfo.address());
+                BpfAttr.ProgLoad.FUNC_INFO_CNT.set(attr, functions.size());
             }
             try {
                 return loadWithLog(attr, arena, name, type);
@@ -96,9 +94,9 @@ public final class BpfProgram implements AutoCloseable {
         int fd = Sys.bpfOrErrno(Cmd.PROG_LOAD, attr);
         for (int logSize = LOG_START; fd < 0; logSize *= 2) {
             MemorySegment log = arena.allocate(logSize);
-            attr.set(JAVA_INT, 24, 1);
-            attr.set(JAVA_INT, 28, logSize);
-            attr.set(JAVA_LONG, 32, log.address());
+            BpfAttr.ProgLoad.LOG_LEVEL.set(attr, 1);
+            BpfAttr.ProgLoad.LOG_SIZE.set(attr, logSize);
+            BpfAttr.ProgLoad.LOG_BUF.set(attr, log.address());
             fd = Sys.bpfOrErrno(Cmd.PROG_LOAD, attr);
             if (fd >= 0 || -fd == Errno.ENOSPC && logSize < LOG_MAX) {
                 continue;
@@ -130,16 +128,16 @@ public final class BpfProgram implements AutoCloseable {
      */
     public int testRun(MemorySegment ctx, int cpu) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, fd());
-            attr.set(JAVA_INT, 40, (int) ctx.byteSize());
-            attr.set(JAVA_LONG, 48, ctx.address());
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.TestRun.PROG_FD.set(attr, fd());
+            BpfAttr.TestRun.CTX_SIZE_IN.set(attr, (int) ctx.byteSize());
+            BpfAttr.TestRun.CTX_IN.set(attr, ctx.address());
             if (cpu >= 0) {
-                attr.set(JAVA_INT, 64, TEST_RUN_ON_CPU);
-                attr.set(JAVA_INT, 68, cpu);
+                BpfAttr.TestRun.FLAGS.set(attr, BpfAttr.TestRun.F_TEST_RUN_ON_CPU);
+                BpfAttr.TestRun.CPU.set(attr, cpu);
             }
             Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "'" + (cpu >= 0 ? " on CPU " + cpu : "") + ")");
-            return attr.get(JAVA_INT, 4);
+            return (int) BpfAttr.TestRun.RETVAL.get(attr);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.bpfring.bpf;
 
-/** bpf(2) commands and the size of {@code union bpf_attr} that bpfring passes. */
+/** bpf(2) commands ({@code enum bpf_cmd}); their attributes are laid out in {@code BpfAttr}. */
 final class Cmd {
     static final int MAP_CREATE = 0;
     static final int MAP_LOOKUP_ELEM = 1;
@@ -12,10 +12,8 @@ final class Cmd {
     static final int OBJ_GET = 7;
     static final int PROG_TEST_RUN = 10;
     static final int OBJ_GET_INFO_BY_FD = 15;
+    static final int BTF_LOAD = 18;
     static final int LINK_CREATE = 28;
-
-    /** sizeof(union bpf_attr) in the UAPI headers bpfring was written against; unused bytes stay zero. */
-    static final long ATTR_SIZE = 144;
 
     private Cmd() {
     }

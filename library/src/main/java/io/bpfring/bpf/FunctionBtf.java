@@ -1,6 +1,8 @@
 package io.bpfring.bpf;
 
+import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Sys;
+import io.bpfring.sys.SysException;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
@@ -11,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The least BTF a program with several functions needs: the verifier wants a {@code func_info}
@@ -25,7 +25,6 @@ final class FunctionBtf {
     private static final int HEADER_SIZE = 24;
     private static final int KIND_FUNC = 12;
     private static final int KIND_FUNC_PROTO = 13;
-    private static final int BTF_LOAD = 18;
 
     private FunctionBtf() {
     }
@@ -50,15 +49,15 @@ final class FunctionBtf {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment btf = arena.allocateFrom(JAVA_BYTE, blob.array());
             MemorySegment log = arena.allocate(64 * 1024);
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_LONG, 0, btf.address());
-            attr.set(JAVA_LONG, 8, log.address());
-            attr.set(JAVA_INT, 16, (int) btf.byteSize());
-            attr.set(JAVA_INT, 20, (int) log.byteSize());
-            attr.set(JAVA_INT, 24, 1);
-            int fd = Sys.bpfOrErrno(BTF_LOAD, attr);
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.BtfLoad.BTF.set(attr, btf.address());
+            BpfAttr.BtfLoad.BTF_LOG_BUF.set(attr, log.address());
+            BpfAttr.BtfLoad.BTF_SIZE.set(attr, (int) btf.byteSize());
+            BpfAttr.BtfLoad.BTF_LOG_SIZE.set(attr, (int) log.byteSize());
+            BpfAttr.BtfLoad.BTF_LOG_LEVEL.set(attr, 1);
+            int fd = Sys.bpfOrErrno(Cmd.BTF_LOAD, attr);
             if (fd < 0) {
-                throw new io.bpfring.sys.SysException("bpf(BPF_BTF_LOAD)", -fd,
+                throw new SysException("bpf(BPF_BTF_LOAD)", -fd,
                         "the kernel refused the functions' BTF: " + log.getString(0).strip());
             }
             return fd;

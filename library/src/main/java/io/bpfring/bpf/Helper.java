@@ -10,7 +10,6 @@ public enum Helper {
     GET_CURRENT_PID_TGID(14),
     GET_CURRENT_COMM(16),
     PERF_EVENT_OUTPUT(25),
-    PROBE_READ_STR(45),
     PROBE_READ_KERNEL(113),
     PROBE_READ_KERNEL_STR(115),
     RINGBUF_OUTPUT(130),
@@ -29,7 +28,6 @@ public enum Helper {
     /** bpf_ringbuf_query flags. */
     public static final long RB_AVAIL_DATA = 0;
     public static final long RB_RING_SIZE = 1;
-    public static final long RB_CONS_POS = 2;
     public static final long RB_PROD_POS = 3;
 
     private final int id;

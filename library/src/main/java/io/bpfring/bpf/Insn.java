@@ -1,10 +1,8 @@
 package io.bpfring.bpf;
 
-import java.lang.foreign.MemorySegment;
+import io.bpfring.sys.BpfAttr;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import java.lang.foreign.MemorySegment;
 
 /**
  * One 8-byte eBPF instruction ({@code struct bpf_insn}). A 64-bit immediate load takes two.
@@ -12,7 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public record Insn(int opcode, int dst, int src, int off, int imm, BpfMap map) {
     /** Size of one encoded instruction. */
-    public static final int SIZE = 8;
+    public static final int SIZE = (int) BpfAttr.Insn.LAYOUT.byteSize();
 
     public Insn {
         if (dst < 0 || dst > 10 || src < 0 || src > 15) {
@@ -27,11 +25,11 @@ public record Insn(int opcode, int dst, int src, int off, int imm, BpfMap map) {
         this(opcode, dst, src, off, imm, null);
     }
 
-    /** Writes the instruction at {@code at}; a map reference becomes the map's fd. */
-    void encode(MemorySegment target, long at) {
-        target.set(JAVA_BYTE, at, (byte) opcode);
-        target.set(JAVA_BYTE, at + 1, (byte) ((src << 4) | dst));
-        target.set(JAVA_SHORT, at + 2, (short) off);
-        target.set(JAVA_INT, at + 4, map != null ? map.fd() : imm);
+    /** Writes the instruction as instruction {@code index} of {@code target}; a map reference becomes the map's fd. */
+    void encode(MemorySegment target, long index) {
+        BpfAttr.Insn.CODE.set(target, index, (byte) opcode);
+        BpfAttr.Insn.REGS.set(target, index, (byte) (src << BpfAttr.Insn.SRC_REG_SHIFT | dst << BpfAttr.Insn.DST_REG_SHIFT));
+        BpfAttr.Insn.OFF.set(target, index, (short) off);
+        BpfAttr.Insn.IMM.set(target, index, map != null ? map.fd() : imm);
     }
 }

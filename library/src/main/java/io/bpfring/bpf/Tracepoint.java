@@ -1,5 +1,6 @@
 package io.bpfring.bpf;
 
+import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Sys;
 
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
  * A kernel tracepoint, described by its tracefs {@code format} file: the context layout a
  * {@link ProgramType#TRACEPOINT} program reads is taken from there at run time, never hard-coded.
@@ -23,7 +22,6 @@ public final class Tracepoint {
     private static final Pattern FIELD = Pattern.compile(
             "\\s*field:(.+?);\\s*offset:(\\d+);\\s*size:(\\d+);\\s*signed:(\\d+);.*");
     private static final int PERF_TYPE_TRACEPOINT = 2;
-    private static final int BPF_PERF_EVENT = 41;
 
     /** One field of the tracepoint's record. */
     public record Field(String name, String type, int offset, int size, boolean signed) {
@@ -117,10 +115,10 @@ public final class Tracepoint {
         int perfFd = Sys.perfEventOpen(PERF_TYPE_TRACEPOINT, id, 0, 0, 1, 0,
                 "perf_event_open(tracepoint " + category + "/" + name + ")");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(Cmd.ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, program.fd());
-            attr.set(JAVA_INT, 4, perfFd);
-            attr.set(JAVA_INT, 8, BPF_PERF_EVENT);
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.LinkCreate.PROG_FD.set(attr, program.fd());
+            BpfAttr.LinkCreate.TARGET_FD.set(attr, perfFd);
+            BpfAttr.LinkCreate.ATTACH_TYPE.set(attr, AttachType.PERF_EVENT.id());
             int linkFd = Sys.bpf(Cmd.LINK_CREATE, attr,
                     "bpf(BPF_LINK_CREATE '" + program.name() + "' to " + category + "/" + name + ")");
             return new Link(linkFd, perfFd, category + "/" + name);

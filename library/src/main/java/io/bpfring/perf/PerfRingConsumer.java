@@ -2,6 +2,7 @@ package io.bpfring.perf;
 
 import io.bpfring.ring.CorruptRingException;
 import io.bpfring.ring.RecordView;
+import io.bpfring.sys.PerfEvent;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
@@ -24,16 +25,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class PerfRingConsumer {
     /** Offsets in {@code struct perf_event_mmap_page}. */
-    public static final long DATA_HEAD = 1024;
-    public static final long DATA_TAIL = 1032;
+    public static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
+    public static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
     /** Record types. */
     public static final int PERF_RECORD_LOST = 2;
     public static final int PERF_RECORD_SAMPLE = 9;
-    private static final int HEADER_SIZE = 8;
+    private static final int HEADER_SIZE = (int) PerfEvent.Header.LAYOUT.byteSize();
     /** A sample body starts with the u32 size of its raw data. */
-    private static final int RAW_SIZE_FIELD = 4;
+    private static final int RAW_SIZE_FIELD = (int) (PerfEvent.RawSample.DATA - PerfEvent.RawSample.SIZE);
     /** A lost record's body: u64 id, then u64 lost. */
-    private static final int LOST_OFFSET = HEADER_SIZE + 8;
+    private static final int LOST_OFFSET = (int) PerfEvent.Lost.LOST;
     private static final int MAX_RECORD = 0xffff;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
 
@@ -77,7 +78,7 @@ public final class PerfRingConsumer {
         while (tail < head && delivered < limit) {
             long offset = tail & (size - 1);
             int type = data.get(JAVA_INT_UNALIGNED, offset);
-            int recordSize = Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset + 6));
+            int recordSize = Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset + PerfEvent.Header.SIZE));
             if (recordSize < HEADER_SIZE || recordSize > head - tail) {
                 throw new CorruptRingException("perf record at " + tail + " claims " + recordSize
                         + " bytes; " + (head - tail) + " are there");

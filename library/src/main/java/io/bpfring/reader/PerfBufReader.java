@@ -8,6 +8,7 @@ import io.bpfring.perf.PerfRingConsumer;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.Epoll;
 import io.bpfring.sys.Errno;
+import io.bpfring.sys.PerfEvent;
 import io.bpfring.sys.Sys;
 import io.bpfring.sys.SysException;
 
@@ -102,7 +103,7 @@ public final class PerfBufReader extends EpollReader {
         try {
             boolean watermark = options.watermarkBytes > 0;
             fd = Sys.perfEventOpen(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT, PERF_SAMPLE_RAW,
-                    watermark ? Sys.PERF_WATERMARK : 0, watermark ? options.watermarkBytes : options.wakeupEvents,
+                    watermark ? PerfEvent.Attr.WATERMARK : 0, watermark ? options.watermarkBytes : options.wakeupEvents,
                     cpu, "perf_event_open(PERF_COUNT_SW_BPF_OUTPUT, CPU " + cpu + ")");
         } catch (SysException e) {
             if (e.errno() == Errno.ENODEV) {

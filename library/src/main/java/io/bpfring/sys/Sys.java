@@ -120,9 +120,6 @@ public final class Sys {
         return (int) syscall(ARCH.bpf, cmd, attr.address(), attr.byteSize(), 0, 0);
     }
 
-    /** {@code perf_event_attr.flags}: count wake-ups in bytes (watermark), not in samples. */
-    public static final long PERF_WATERMARK = 1 << 14;
-    private static final long PERF_ATTR_SIZE = 128;
     private static final long PERF_FLAG_FD_CLOEXEC = 8;
 
     /**
@@ -130,20 +127,20 @@ public final class Sys {
      * enabled at once; returns the new fd.
      *
      * @param sampleType   {@code PERF_SAMPLE_*} bits
-     * @param flags        {@code perf_event_attr} flag bits, such as {@link #PERF_WATERMARK}
+     * @param flags        {@code perf_event_attr} flag bits ({@link PerfEvent.Attr#WATERMARK} ...)
      * @param wakeupEvents wake readers after this many samples (or bytes, with a watermark)
      */
     public static int perfEventOpen(int type, long config, long sampleType, long flags, int wakeupEvents, int cpu,
                                     String what) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = arena.allocate(PERF_ATTR_SIZE, 8);
-            attr.set(JAVA_INT, 0, type);
-            attr.set(JAVA_INT, 4, (int) PERF_ATTR_SIZE);
-            attr.set(JAVA_LONG, 8, config);
-            attr.set(JAVA_LONG, 16, 1); // sample_period
-            attr.set(JAVA_LONG, 24, sampleType);
-            attr.set(JAVA_LONG, 40, flags);
-            attr.set(JAVA_INT, 48, wakeupEvents);
+            MemorySegment attr = arena.allocate(PerfEvent.Attr.LAYOUT);
+            PerfEvent.Attr.TYPE.set(attr, type);
+            PerfEvent.Attr.SIZE.set(attr, (int) attr.byteSize());
+            PerfEvent.Attr.CONFIG.set(attr, config);
+            PerfEvent.Attr.SAMPLE_PERIOD.set(attr, 1L);
+            PerfEvent.Attr.SAMPLE_TYPE.set(attr, sampleType);
+            PerfEvent.Attr.FLAGS.set(attr, flags);
+            PerfEvent.Attr.WAKEUP_EVENTS.set(attr, wakeupEvents); // wakeup_watermark with WATERMARK
             return (int) checked(syscall(ARCH.perfEventOpen, attr.address(), -1, cpu, -1, PERF_FLAG_FD_CLOEXEC), what);
         }
     }
@@ -260,9 +257,9 @@ public final class Sys {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment timeout = MemorySegment.NULL;
             if (timeoutNanos >= 0) {
-                timeout = arena.allocate(16, 8);
-                timeout.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
-                timeout.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+                timeout = arena.allocate(Timespec.LAYOUT);
+                Timespec.TV_SEC.set(timeout, timeoutNanos / 1_000_000_000L);
+                Timespec.TV_NSEC.set(timeout, timeoutNanos % 1_000_000_000L);
             }
             long result = syscall(ARCH.futex, word.address(), FUTEX_WAIT, expected, timeout.address(), 0);
             if (result < 0 && result != -Errno.EAGAIN && result != -Errno.EINTR && result != -Errno.ETIMEDOUT) {

@@ -20,7 +20,7 @@ class AsmTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment code = arena.allocate((long) insns.size() * Insn.SIZE, 8);
             for (int i = 0; i < insns.size(); i++) {
-                insns.get(i).encode(code, (long) i * Insn.SIZE);
+                insns.get(i).encode(code, i);
             }
             byte[] bytes = code.toArray(JAVA_BYTE);
             return java.util.stream.IntStream.range(0, insns.size())

@@ -1,5 +1,7 @@
 package io.bpfring.bpf;
 
+import io.bpfring.sys.BpfAttr;
+import io.bpfring.sys.Sys;
 import io.bpfring.sys.SysException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.BeforeEach;
@@ -140,6 +142,62 @@ class BpfMapTest {
         }
         SysException e = assertThrows(SysException.class, () -> BpfMap.openPinned(pin));
         assertEquals("ENOENT", e.errnoName());
+    }
+
+    /**
+     * A map made without BpfMap, of a type that bpfring's first map types left out, opens by its
+     * pin with the type the kernel reports.
+     */
+    @Test
+    void aPinnedMapOfAnyTypeOpensWithTheKernelsType() throws Exception {
+        Path pin = Mounts.BPFFS.resolve("bpfring_bloom_" + ProcessHandle.current().pid());
+        Mounts.ensureBpffs(pin);
+        int bloomFilter = 30; // BPF_MAP_TYPE_BLOOM_FILTER
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.MapCreate.MAP_TYPE.set(attr, bloomFilter);
+            BpfAttr.MapCreate.VALUE_SIZE.set(attr, 8);
+            BpfAttr.MapCreate.MAX_ENTRIES.set(attr, 64);
+            BpfAttr.MapCreate.MAP_NAME.setString(attr, "bloom");
+            int fd = Sys.bpf(Cmd.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE bloom filter)");
+            try {
+                MemorySegment pinAttr = BpfAttr.allocate(arena);
+                BpfAttr.Obj.PATHNAME.set(pinAttr, arena.allocateFrom(pin.toString()).address());
+                BpfAttr.Obj.BPF_FD.set(pinAttr, fd);
+                Sys.bpf(Cmd.OBJ_PIN, pinAttr, "bpf(BPF_OBJ_PIN " + pin + ")");
+            } finally {
+                Sys.close(fd);
+            }
+            try (BpfMap opened = BpfMap.openPinned(pin)) {
+                assertEquals(bloomFilter, opened.type().id());
+                assertEquals(MapType.BLOOM_FILTER, opened.type());
+                assertEquals("BLOOM_FILTER map 'bloom' (fd " + opened.fd() + ")", opened.toString());
+                assertEquals(0, opened.keySize());
+                assertEquals(8, opened.valueSize());
+                assertEquals(64, opened.maxEntries());
+            }
+        } finally {
+            Files.deleteIfExists(pin);
+        }
+    }
+
+    @Test
+    void anLruPerCpuHashHoldsOneValuePerPossibleCpu() {
+        int cpus = Cpus.possibleCount();
+        try (BpfMap map = BpfMap.create(MapType.LRU_PERCPU_HASH, "lru_pcpu", 4, 4, 8, 0);
+             Arena arena = Arena.ofConfined()) {
+            assertEquals(8L * cpus, map.valueBufferSize());
+            MemorySegment values = arena.allocate(map.valueBufferSize(), 8);
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                values.set(JAVA_INT, 8L * cpu, 7 * cpu + 1);
+            }
+            map.update(arena.allocateFrom(JAVA_INT, 5), values, BpfMap.ANY);
+            MemorySegment read = arena.allocate(map.valueBufferSize(), 8);
+            assertTrue(map.lookup(arena.allocateFrom(JAVA_INT, 5), read));
+            for (int cpu = 0; cpu < cpus; cpu++) {
+                assertEquals(7 * cpu + 1, read.get(JAVA_INT, 8L * cpu), "CPU " + cpu);
+            }
+        }
     }
 
     @Test
