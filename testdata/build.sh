@@ -54,7 +54,21 @@ objects=(
 	execsnoop_ringbuf_output
 	execsnoop_ringbuf_reserve
 	globals
+	subprogs
+	core
+	sections
+	tcx
+	unsupported
+	lifecycle
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"
 done
+
+# linked.bpf.o: two objects linked into one by bpftool, which also drops
+# DWARF (as every libbpf-tools object goes through it).
+for half in linked_exec linked_counter; do
+	compile "$half.bpf.c" "$build/$half.bpf.o"
+done
+echo "  GEN-OBJ linked.bpf.o"
+"$bpftool" gen object linked.bpf.o "$build/linked_exec.bpf.o" "$build/linked_counter.bpf.o"
