@@ -207,4 +207,56 @@ class ObjectBtfTest {
         assertEquals(10, globals.ext.lineInfos().get("tp/syscalls/sys_enter_getpgid").size());
         assertEquals(Map.of(), globals.ext.coreRelos());
     }
+
+    @Test
+    void subprogramsInTextAndTwoProgramsInOneSection() throws IOException {
+        Object o = open("subprogs.bpf.o");
+        assertEquals(List.of(".text", "syscall", "xdp", "raw_tp/sys_enter"), List.copyOf(o.ext.funcInfos().keySet()));
+        assertEquals(List.of(new BtfExt.FuncInfo(0, 16), new BtfExt.FuncInfo(88, 18), new BtfExt.FuncInfo(264, 20),
+                new BtfExt.FuncInfo(288, 25), new BtfExt.FuncInfo(360, 27), new BtfExt.FuncInfo(424, 35)),
+                o.ext.funcInfos().get(".text"));
+        assertEquals(List.of(new BtfExt.FuncInfo(0, 31), new BtfExt.FuncInfo(56, 33)), o.ext.funcInfos().get("xdp"));
+        assertEquals(List.of(22, 11, 6, 4), o.ext.lineInfos().values().stream().map(List::size).toList());
+        BtfExt.CoreRelo relo = o.ext.coreRelos().get("raw_tp/sys_enter").getFirst();
+        assertEquals(new BtfExt.CoreRelo(0, 37, relo.accessStringOffset(), "0:0:1", CoreReloKind.FIELD_BYTE_OFFSET),
+                relo);
+    }
+
+    @Test
+    void coreRelocationsOfEveryKindClang14Emits() throws IOException {
+        Object o = open("core.bpf.o");
+        List<BtfExt.CoreRelo> relos = o.ext.coreRelos().get("tp/syscalls/sys_enter_getpgid");
+        assertEquals(48, relos.size());
+        Map<CoreReloKind, Long> byKind = new java.util.EnumMap<>(CoreReloKind.class);
+        relos.forEach(r -> byKind.merge(r.kind(), 1L, Long::sum));
+        assertEquals(Map.ofEntries(
+                Map.entry(CoreReloKind.FIELD_BYTE_OFFSET, 22L), Map.entry(CoreReloKind.FIELD_BYTE_SIZE, 3L),
+                Map.entry(CoreReloKind.FIELD_EXISTS, 3L), Map.entry(CoreReloKind.FIELD_SIGNED, 2L),
+                Map.entry(CoreReloKind.FIELD_LSHIFT_U64, 2L), Map.entry(CoreReloKind.FIELD_RSHIFT_U64, 4L),
+                Map.entry(CoreReloKind.TYPE_ID_LOCAL, 1L), Map.entry(CoreReloKind.TYPE_ID_TARGET, 1L),
+                Map.entry(CoreReloKind.TYPE_EXISTS, 2L), Map.entry(CoreReloKind.TYPE_SIZE, 1L),
+                Map.entry(CoreReloKind.ENUMVAL_EXISTS, 2L), Map.entry(CoreReloKind.ENUMVAL_VALUE, 5L)), byKind);
+        BtfExt.CoreRelo first = relos.getFirst();
+        assertEquals(160, first.insnOffset());
+        assertEquals(12, first.typeId());
+        assertEquals("0:93", first.accessString());
+        BtfExt.CoreRelo enumValue = relos.get(4);
+        assertEquals(316, enumValue.typeId());
+        assertEquals("2", enumValue.accessString());
+        assertEquals(CoreReloKind.ENUMVAL_VALUE, enumValue.kind());
+    }
+
+    @Test
+    void linkedObjectHasFilledDatasecsAndNoDwarf() throws IOException {
+        Object o = open("linked.bpf.o");
+        assertTrue(o.elf.section(".debug_info").isEmpty());
+        // bpftool gen object fills in what clang leaves 0.
+        assertEquals(new BtfType.Datasec(".rodata", 4, List.of(new BtfType.VarSecinfo(44, 0, 4))), o.btf.type(47));
+        BtfType.Datasec maps = (BtfType.Datasec) o.btf.type(45);
+        assertEquals(48, maps.size());
+        assertEquals(new BtfType.VarSecinfo(36, 16, 32), maps.vars().get(1));
+        assertEquals(List.of("tp/syscalls/sys_enter_execve", ".text", "tp/syscalls/sys_enter_getpgid"),
+                List.copyOf(o.ext.funcInfos().keySet()));
+        assertEquals(List.of(14, 6, 11), o.ext.lineInfos().values().stream().map(List::size).toList());
+    }
 }
