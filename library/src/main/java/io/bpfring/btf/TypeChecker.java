@@ -72,50 +72,50 @@ final class TypeChecker {
         int info = types.get(U32, at + 4);
         BtfKind kind = BtfKind.of((info >>> 24) & 0x7f);
         int vlen = info & 0xffffff;
-        string(id, at, at, "its name");
+        string(id, at, at, "its name", -1);
         switch (kind) {
-            case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG, DECL_TAG -> ref(id, at, at + 8, "its type");
+            case PTR, TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG, DECL_TAG -> ref(id, at, at + 8, "its type", -1);
             case VAR -> {
-                ref(id, at, at + 8, "its type");
+                ref(id, at, at + 8, "its type", -1);
                 linkage(id, at, types.get(U32, at + 12));
             }
             case FUNC -> {
-                int proto = ref(id, at, at + 8, "its type");
+                int proto = ref(id, at, at + 8, "its type", -1);
                 if (btf.kind(proto) != BtfKind.FUNC_PROTO) {
                     throw error(id, at, "its type id " + proto + " is a " + btf.kind(proto) + ", not a FUNC_PROTO");
                 }
                 linkage(id, at, vlen);
             }
             case ARRAY -> {
-                ref(id, at, at + 12, "its element type");
-                ref(id, at, at + 16, "its index type");
+                ref(id, at, at + 12, "its element type", -1);
+                ref(id, at, at + 16, "its index type", -1);
             }
             case STRUCT, UNION -> {
                 for (int i = 0; i < vlen; i++) {
-                    string(id, at, at + 12 + 12 * i, "the name of member " + i);
-                    ref(id, at, at + 16 + 12 * i, "the type of member " + i);
+                    string(id, at, at + 12 + 12 * i, "the name of member ", i);
+                    ref(id, at, at + 16 + 12 * i, "the type of member ", i);
                 }
             }
             case ENUM -> {
                 for (int i = 0; i < vlen; i++) {
-                    string(id, at, at + 12 + 8 * i, "the name of value " + i);
+                    string(id, at, at + 12 + 8 * i, "the name of value ", i);
                 }
             }
             case ENUM64 -> {
                 for (int i = 0; i < vlen; i++) {
-                    string(id, at, at + 12 + 12 * i, "the name of value " + i);
+                    string(id, at, at + 12 + 12 * i, "the name of value ", i);
                 }
             }
             case FUNC_PROTO -> {
-                ref(id, at, at + 8, "its return type");
+                ref(id, at, at + 8, "its return type", -1);
                 for (int i = 0; i < vlen; i++) {
-                    string(id, at, at + 12 + 8 * i, "the name of parameter " + i);
-                    ref(id, at, at + 16 + 8 * i, "the type of parameter " + i);
+                    string(id, at, at + 12 + 8 * i, "the name of parameter ", i);
+                    ref(id, at, at + 16 + 8 * i, "the type of parameter ", i);
                 }
             }
             case DATASEC -> {
                 for (int i = 0; i < vlen; i++) {
-                    ref(id, at, at + 12 + 12 * i, "the type of variable " + i);
+                    ref(id, at, at + 12 + 12 * i, "the type of variable ", i);
                 }
             }
             default -> {
@@ -124,21 +124,27 @@ final class TypeChecker {
         }
     }
 
-    private int ref(int id, int at, long field, String what) {
+    /** Checks the type id at {@code field}; {@code what} and {@code index} name it in a message. */
+    private int ref(int id, int at, long field, String what, int index) {
         int ref = types.get(U32, field);
         if (Integer.compareUnsigned(ref, btf.typeCount()) >= 0) {
-            throw error(id, at, what + " is type id " + Integer.toUnsignedString(ref) + ", past the last type id "
+            throw error(id, at, label(what, index) + " is type id " + Integer.toUnsignedString(ref) + ", past the last type id "
                     + (btf.typeCount() - 1));
         }
         return ref;
     }
 
-    private void string(int id, int at, long field, String what) {
+    private void string(int id, int at, long field, String what, int index) {
         long offset = types.get(U32, field) & 0xffffffffL;
         if (offset >= strings) {
-            throw error(id, at, what + " is at string offset " + offset + ", past the end of the string section ("
+            throw error(id, at, label(what, index) + " is at string offset " + offset + ", past the end of the string section ("
                     + strings + ")");
         }
+    }
+
+    /** Messages are built only on failure: a vmlinux has a million fields to check. */
+    private static String label(String what, int index) {
+        return index < 0 ? what : what + index;
     }
 
     private void linkage(int id, int at, int linkage) {
