@@ -3,6 +3,7 @@ package io.bpfring.reader;
 import io.bpfring.ring.CorruptRingException;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.sys.Sys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -10,8 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,5 +214,87 @@ class MemoryRingTest {
             assertEquals(0, writer.waitFor());
             assertEquals(1, ring.lost(), "the dead producer's record is skipped and counted");
         }
+    }
+
+    /**
+     * A consumer that restarts makes its ring again while a producer in another process writes
+     * into the old one. The old file is never shrunk under the producer (its next access would
+     * fault), the new ring is made apart from it, and the producer, told at its next reservation,
+     * opens the path again.
+     */
+    @Test
+    void aRingCreatedAgainWhileAProducerWritesIntoTheOldOne() throws Exception {
+        Path file = dir.resolve("ring");
+        long count = 20_000;
+        long[] last = {-1};
+        RecordViewCheck inOrder = inOrderFrom(5, last);
+        Process writer;
+        try (MemoryRing ring = MemoryRing.create(file, 8192)) {
+            writer = producer(file, 5, Long.toString(count));
+            consumeUntil(ring, writer, inOrder, last, 1000);
+        }
+        try (MemoryRing ring = MemoryRing.create(file, 8192)) {
+            consumeUntil(ring, writer, inOrder, last, count - 1);
+            assertEquals(0, writer.waitFor());
+            String said = new String(writer.getInputStream().readAllBytes());
+            assertTrue(said.contains("reopened"), said);
+            assertEquals(0, ring.lost());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "nothing left beside the ring file");
+        }
+    }
+
+    /** While the ring is open in its creator, a create of its path is refused, and the ring goes on. */
+    @Test
+    void aRingInUseIsNotCreatedAgain() throws Exception {
+        Path file = dir.resolve("ring");
+        long count = 5_000;
+        long[] last = {-1};
+        RecordViewCheck inOrder = inOrderFrom(6, last);
+        try (MemoryRing ring = MemoryRing.create(file, 8192)) {
+            Process writer = producer(file, 6, Long.toString(count));
+            consumeUntil(ring, writer, inOrder, last, 1000);
+            IllegalStateException inUse = assertThrows(IllegalStateException.class, () -> MemoryRing.create(file, 8192));
+            assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
+            consumeUntil(ring, writer, inOrder, last, count - 1);
+            assertEquals(0, writer.waitFor());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "the refused create left nothing behind");
+        }
+    }
+
+    /** Checks that records come from {@code producer} with rising sequence numbers, the last in {@code last[0]}. */
+    private static RecordViewCheck inOrderFrom(int producer, long[] last) {
+        return r -> {
+            assertEquals(producer, r.getInt(0));
+            assertTrue(r.getLong(8) > last[0], "after " + last[0] + " came " + r.getLong(8));
+            last[0] = r.getLong(8);
+        };
+    }
+
+    /** Polls until the record with sequence number {@code seq} arrived, or fails if the producer has gone. */
+    private static void consumeUntil(MemoryRing ring, Process producer, RecordViewCheck check, long[] last, long seq) {
+        while (last[0] < seq) {
+            if (ring.poll(r -> {
+                check.accept(r);
+                return true;
+            }, Duration.ofSeconds(1)) == 0 && !producer.isAlive()) {
+                throw new AssertionError("the producer ended (exit " + producer.exitValue() + ") at " + last[0]);
+            }
+        }
+    }
+
+    /** A ring file that something else truncated is refused before it is mapped, and the message says so. */
+    @Test
+    void openRefusesARingFileThatWasTruncated() throws Exception {
+        Path file = dir.resolve("ring");
+        MemoryRing.create(file, 4 * (int) Sys.pageSize()).close();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.truncate(3 * Sys.pageSize());
+        }
+        CorruptRingException e = assertThrows(CorruptRingException.class, () -> MemoryRing.open(file));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
 }
