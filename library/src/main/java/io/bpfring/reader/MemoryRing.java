@@ -18,7 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -60,6 +63,12 @@ public final class MemoryRing implements AutoCloseable {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final int PID = (int) ProcessHandle.current().pid();
+    /**
+     * This process's producers of a shared file take its lock word under one of these, chosen by
+     * the file's device and inode, whichever instance maps it (see RingProducer#locking). Files
+     * that share one only wait for each other a little more.
+     */
+    private static final Lock[] PROCESS_LOCKS = Stream.generate(ReentrantLock::new).limit(64).toArray(Lock[]::new);
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment consumerPage;
@@ -105,7 +114,8 @@ public final class MemoryRing implements AutoCloseable {
             this.shared = shared;
             this.name = name;
             this.producer = shared
-                    ? RingProducer.locking(consumerPage, producerPage, data, size, PID, MemoryRing::alive)
+                    ? RingProducer.locking(consumerPage, producerPage, data, size, PID, MemoryRing::alive,
+                            processLock(Sys.stat(fd, "statx(" + name + ")")))
                     : RingProducer.lockFree(consumerPage, producerPage, data, size, PID);
             this.consumer = RingConsumer.reclaiming(consumerPage, producerPage, data, size);
         } catch (RuntimeException e) {
@@ -261,6 +271,10 @@ public final class MemoryRing implements AutoCloseable {
         }
     }
 
+    private static Lock processLock(Sys.FileStat file) {
+        return PROCESS_LOCKS[Long.hashCode(file.device() * 31 + file.inode()) & (PROCESS_LOCKS.length - 1)];
+    }
+
     private static void checkSize(long size) {
         if (!RingLayout.isValidSize(size, Sys.pageSize())) {
             throw new IllegalArgumentException("ring size " + size
@@ -275,10 +289,12 @@ public final class MemoryRing implements AutoCloseable {
     // ---- producers ----
 
     /**
-     * Reserves a record of {@code length} bytes without waiting.
+     * Reserves a record of {@code length} bytes without waiting for room. The producers of a
+     * shared file take a lock to reserve: if another process keeps it for
+     * {@link RingProducer#LOCK_PATIENCE_NANOS} (it is stopped, or starved of CPU), this gives up.
      *
      * @return its position, to write at {@link #payloadOffset} in {@link #data()} and then
-     *         {@link #commit} or {@link #discard}; -1 when the ring is full
+     *         {@link #commit} or {@link #discard}; -1 when the ring is full, or the lock stayed held
      * @throws IllegalStateException when the ring is closed, or a newer ring took its file's place
      *                               (see {@link #create}): open the file again
      */
@@ -288,7 +304,8 @@ public final class MemoryRing implements AutoCloseable {
     }
 
     /**
-     * Reserves a record, waiting up to {@code timeout} for the consumer to make room.
+     * Reserves a record, waiting up to {@code timeout} for the consumer to make room, and for the
+     * lock of a shared file, whoever holds it.
      *
      * @return its position, or -1 when the time ran out
      */
@@ -296,11 +313,13 @@ public final class MemoryRing implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long backoff = 1_000;
         while (true) {
-            long position = reserve(length);
-            if (position >= 0 || System.nanoTime() - deadline >= 0) {
+            checkProducing();
+            long position = producer.reserve(length, deadline - System.nanoTime());
+            long remaining = deadline - System.nanoTime();
+            if (position >= 0 || remaining <= 0) {
                 return position;
             }
-            LockSupport.parkNanos(backoff);
+            LockSupport.parkNanos(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, 1_000_000);
         }
     }

@@ -9,8 +9,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * A producer in a process of its own, for the cross-process tests: writes {@code count} records
  * {@code {u32 producer; u32 pad; u64 seq}} into the shared ring file, opening the file again when
- * a new ring replaces it there (and saying "reopened"); or with "hold" reserves one record, says so
- * on stdout and waits to be killed without committing it.
+ * a new ring replaces it there (and saying "reopened"). With "eager count", says "open", then
+ * writes its records reserving without waiting, again at once while the ring is full, so that it
+ * holds the lock much of the time. With "hold", reserves one record, says so on stdout and waits
+ * to be killed without committing it.
  */
 public final class RingProducerProcess {
     private RingProducerProcess() {
@@ -27,6 +29,24 @@ public final class RingProducerProcess {
                 System.out.flush();
                 Thread.sleep(60_000);
             }
+            return;
+        }
+        if (args[2].equals("eager")) {
+            long count = Long.parseLong(args[3]);
+            try (MemoryRing ring = MemoryRing.open(file)) {
+                System.out.println("open");
+                System.out.flush();
+                for (long seq = 0; seq < count; seq++) {
+                    long position;
+                    while ((position = ring.reserve(16)) < 0) {
+                        Thread.onSpinWait();
+                    }
+                    ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
+                    ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
+                    ring.commit(position, 0);
+                }
+            }
+            System.out.println("done");
             return;
         }
         long count = Long.parseLong(args[2]);
