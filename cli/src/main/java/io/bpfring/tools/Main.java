@@ -38,9 +38,17 @@ public final class Main implements Runnable {
     /** The configured command line, for main and for tests. */
     public static CommandLine commandLine() {
         return new CommandLine(new Main())
+                .setParameterExceptionHandler((e, args) -> {
+                    // A bad option or value is one line that names it, not the whole usage.
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": "
+                            + e.getMessage() + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)"));
+                    CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+                    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+                })
                 .setExecutionExceptionHandler((e, cmd, parseResult) -> {
                     // Failures the user can act on print as one clear message, not a stack trace.
-                    cmd.getErr().println(cmd.getColorScheme().errorText("bpfring " + cmd.getCommandName()
+                    cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName()
                             + ": " + e.getMessage()));
                     return 1;
                 });
