@@ -1,5 +1,6 @@
 package io.bpfring.bench;
 
+import io.bpfring.tools.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,12 +64,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Samples per getpgid call (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "524288",
-            description = "Ring buffer bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "512K",
+            description = "Ring buffer size: a power of 2 and a multiple of the page size, up to 1G "
+                    + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
     int ringSize;
 
     @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "64",
-            description = "Perf buffer pages per CPU (default: ${DEFAULT-VALUE}).")
+            description = "Perf buffer pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
     @Option(names = "--sample-rate", paramLabel = "N", defaultValue = "500",

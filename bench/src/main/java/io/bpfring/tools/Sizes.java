@@ -1,5 +1,7 @@
 package io.bpfring.tools;
 
+import io.bpfring.ring.RingLayout;
+import io.bpfring.sys.Sys;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -8,16 +10,33 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Sizes and durations as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h. */
+/**
+ * Sizes and durations as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h. The converters
+ * check a value against what it is for, so one that does not fit is a usage error naming the
+ * value (picocli names the option) before anything is loaded.
+ */
 public final class Sizes {
+    /**
+     * The largest ring buffer. The kernel takes its size as max_entries, a u32 that must be a
+     * power of 2, so 2G at most (kernel/bpf/ringbuf.c; its own RINGBUF_MAX_DATA_SZ is near 64G);
+     * {@code BpfMap.ringBuf} takes an int: 1G.
+     */
+    public static final long MAX_RING = 1L << 30;
+    /**
+     * The largest perf buffer of one CPU. The kernel keeps a buffer's page list in one allocation
+     * of at most 4 MiB (rb_alloc in kernel/events/ring_buffer.c): 2^18 pointers fit, 2^19 do not.
+     * With 4K pages that is 1G.
+     */
+    public static final long MAX_PERF_BUFFER = 1L << 30;
+
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*([kmg]?)i?b?", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
 
     private Sizes() {
     }
 
-    /** Parses 4096, 64K, 4M, 1G (powers of 1024). */
-    public static long parseBytes(String text) {
+    /** Parses 4096, 64K, 4M, 1G (powers of 1024), up to {@code max} bytes. */
+    static long parseBytes(String text, long max) {
         Matcher m = BYTES.matcher(text.trim());
         if (!m.matches()) {
             throw new TypeConversionException("'" + text + "' is not a size: use bytes or a K, M or G suffix, like 256K");
@@ -28,7 +47,22 @@ public final class Sizes {
             case "g" -> 30;
             default -> 0;
         };
+        if (wholeNumber(m.group(1)) > max >> shift) {
+            throw new TypeConversionException("'" + text + "' is more than " + format(max));
+        }
         return Long.parseLong(m.group(1)) << shift;
+    }
+
+    /** The number {@code text} spells, {@code Long.MAX_VALUE} for one past a long, -1 for no number. */
+    private static long wholeNumber(String text) {
+        if (!text.trim().matches("\\d+")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Parses 500ms, 30s, 5m, 1h, or plain seconds. */
@@ -61,10 +95,32 @@ public final class Sizes {
         return bytes + "B";
     }
 
-    public static final class BytesConverter implements ITypeConverter<Long> {
+    /** A ring buffer's size, as the kernel takes it: a power of 2 and a multiple of the page size, up to 1G. */
+    public static final class RingSize implements ITypeConverter<Integer> {
         @Override
-        public Long convert(String value) {
-            return parseBytes(value);
+        public Integer convert(String text) {
+            long size = parseBytes(text, MAX_RING);
+            long page = Sys.pageSize();
+            if (!RingLayout.isValidSize(size, page)) {
+                long suggestion = size <= page ? page : Long.highestOneBit(size - 1) << 1;
+                throw new TypeConversionException("'" + text + "' is not a power of 2 and a multiple of the page size ("
+                        + format(page) + "): try " + format(suggestion));
+            }
+            return (int) size;
+        }
+    }
+
+    /** Data pages of one CPU's perf buffer, as the kernel takes them: a power of 2, up to 1G of them. */
+    public static final class PerfPages implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            long max = MAX_PERF_BUFFER / Sys.pageSize();
+            long pages = wholeNumber(text);
+            if (pages < 1 || pages > max || Long.bitCount(pages) != 1) {
+                throw new TypeConversionException("'" + text + "' is not a power of 2 from 1 to " + max + " (pages of "
+                        + format(Sys.pageSize()) + ", " + format(MAX_PERF_BUFFER) + " per CPU at most)");
+            }
+            return (int) pages;
         }
     }
 

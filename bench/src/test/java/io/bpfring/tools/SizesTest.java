@@ -1,6 +1,8 @@
 package io.bpfring.tools;
 
+import io.bpfring.sys.Sys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
@@ -9,14 +11,61 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SizesTest {
+    private static final long PAGE = Sys.pageSize();
+
+    private static void assertRejected(String message, Executable parse) {
+        assertEquals(message, assertThrows(TypeConversionException.class, parse).getMessage());
+    }
+
     @Test
     void bytesTakeBinarySuffixes() {
-        assertEquals(4096, Sizes.parseBytes("4096"));
-        assertEquals(64 * 1024, Sizes.parseBytes("64K"));
-        assertEquals(4 << 20, Sizes.parseBytes("4m"));
-        assertEquals(4 << 20, Sizes.parseBytes("4MiB"));
-        assertEquals(1L << 30, Sizes.parseBytes("1G"));
-        assertThrows(TypeConversionException.class, () -> Sizes.parseBytes("lots"));
+        assertEquals(4096, Sizes.parseBytes("4096", Long.MAX_VALUE));
+        assertEquals(64 * 1024, Sizes.parseBytes("64K", Long.MAX_VALUE));
+        assertEquals(4 << 20, Sizes.parseBytes("4m", Long.MAX_VALUE));
+        assertEquals(4 << 20, Sizes.parseBytes("4MiB", Long.MAX_VALUE));
+        assertEquals(1L << 30, Sizes.parseBytes("1G", Long.MAX_VALUE));
+        assertRejected("'lots' is not a size: use bytes or a K, M or G suffix, like 256K",
+                () -> Sizes.parseBytes("lots", Long.MAX_VALUE));
+    }
+
+    @Test
+    void bytesPastTheLimitAreRejectedEvenWhenTheyWrapALong() {
+        assertEquals(1L << 30, Sizes.parseBytes("1G", 1L << 30));
+        assertRejected("'1025M' is more than 1G", () -> Sizes.parseBytes("1025M", 1L << 30));
+        // (2^34 + 1) << 30 is 2^30 in a long
+        assertRejected("'17179869185G' is more than 1G", () -> Sizes.parseBytes("17179869185G", 1L << 30));
+        assertRejected("'99999999999999999999' is more than 1G",
+                () -> Sizes.parseBytes("99999999999999999999", 1L << 30));
+        assertRejected("'8589934592G' is more than 9223372036854775807B",
+                () -> Sizes.parseBytes("8589934592G", Long.MAX_VALUE));
+    }
+
+    @Test
+    void ringSizesAreWholePagesInAPowerOf2UpTo1G() {
+        Sizes.RingSize ring = new Sizes.RingSize();
+        assertEquals(256 * 1024, ring.convert("256K"));
+        assertEquals(1 << 30, ring.convert("1G"));
+        assertRejected("'17179869185G' is more than 1G", () -> ring.convert("17179869185G"));
+        assertRejected("'2G' is more than 1G", () -> ring.convert("2G"));
+        String notAPowerOf2 = "' is not a power of 2 and a multiple of the page size (" + Sizes.format(PAGE) + "): try ";
+        assertRejected("'1000" + notAPowerOf2 + Sizes.format(PAGE), () -> ring.convert("1000"));
+        assertRejected("'0" + notAPowerOf2 + Sizes.format(PAGE), () -> ring.convert("0"));
+        assertRejected("'" + (3 * PAGE) + notAPowerOf2 + Sizes.format(4 * PAGE),
+                () -> ring.convert(Long.toString(3 * PAGE)));
+    }
+
+    @Test
+    void perfPagesAreAPowerOf2UpTo1GPerCpu() {
+        Sizes.PerfPages pages = new Sizes.PerfPages();
+        long max = (1L << 30) / PAGE;
+        assertEquals(64, pages.convert("64"));
+        assertEquals(max, (long) pages.convert(Long.toString(max)));
+        String range = "' is not a power of 2 from 1 to " + max + " (pages of " + Sizes.format(PAGE)
+                + ", 1G per CPU at most)";
+        for (String bad : new String[] {"48", "0", "-4", "4K", Long.toString(2 * max), "4294967296",
+                "99999999999999999999"}) {
+            assertRejected("'" + bad + range, () -> pages.convert(bad));
+        }
     }
 
     @Test

@@ -42,4 +42,29 @@ class MainTest {
         assertTrue(line.startsWith("bpfring execsnoop: "), line);
         assertTrue(line.endsWith("(see bpfring execsnoop --help)"), line);
     }
+
+    // Each bad value comes with options that end the run soon, should the value pass.
+
+    @Test
+    void aRingSizeIsAPowerOf2UpTo1GForEveryCommand() {
+        // 17179869185G wrapped to 1G in a long, and the ring was made with 1G.
+        assertTrue(assertUsageError("--ring-size", "17179869185G", "execsnoop", "-r", "17179869185G", "-d", "1s")
+                .endsWith("'17179869185G' is more than 1G (see bpfring execsnoop --help)"));
+        assertUsageError("--ring-size", "17179869185G", "order-check", "-r", "17179869185G", "-n", "10");
+        assertUsageError("--bytes", "17179869185G", "burst-check", "-b", "17179869185G", "-n", "100");
+        assertUsageError("--bytes", "3M", "burst-check", "-b", "3M", "-n", "100");
+        assertTrue(assertUsageError("--ring-size", "1000", "bench", "-r", "1000", "-m", "rb-java", "-P", "1",
+                "-n", "default", "--rounds", "1", "--warmup", "0", "--round", "10", "--no-fork")
+                .contains("not a power of 2"));
+        assertTrue(assertUsageError("--ring-size", "5000", "execsnoop", "--ring-size", "5000", "-d", "1s")
+                .contains("try 8K"));
+    }
+
+    @Test
+    void perfPagesPerCpuAreAPowerOf2() {
+        assertUsageError("--pages-per-cpu", "48", "execsnoop", "-t", "perfbuf", "-p", "48", "-d", "1s");
+        assertUsageError("--pages-per-cpu", "0", "order-check", "-p", "0", "-n", "10");
+        assertUsageError("--pages-per-cpu", "-64", "bench", "-p", "-64", "-m", "pb-java", "-P", "1",
+                "-n", "default", "--rounds", "1", "--warmup", "0", "--round", "10", "--no-fork");
+    }
 }

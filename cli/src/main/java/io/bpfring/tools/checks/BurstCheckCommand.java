@@ -38,9 +38,9 @@ public final class BurstCheckCommand implements Callable<Integer> {
     long events;
 
     @Option(names = {"-b", "--bytes"}, paramLabel = "BYTES", defaultValue = "256K",
-            description = "Memory of each transport, a power of 2 (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.BytesConverter.class)
-    long bytes;
+            description = "Memory of each transport: a power of 2 and a multiple of the page size, up to 1G "
+                    + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
+    int bytes;
 
     @Option(names = {"-s", "--event-size"}, paramLabel = "BYTES", defaultValue = "64",
             description = "Bytes per event (default: ${DEFAULT-VALUE}).")
@@ -62,7 +62,7 @@ public final class BurstCheckCommand implements Callable<Integer> {
         if (events <= 0 || eventSize <= 0 || eventSize > 65000) {
             throw new IllegalArgumentException("--events must be positive and --event-size within 1..65000");
         }
-        BurstCheck.Report report = BurstCheck.run(events, Math.toIntExact(bytes), eventSize, spread, idle);
+        BurstCheck.Report report = BurstCheck.run(events, bytes, eventSize, spread, idle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(report));

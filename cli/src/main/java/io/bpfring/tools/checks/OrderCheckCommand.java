@@ -53,11 +53,13 @@ public final class OrderCheckCommand implements Callable<Integer> {
     Duration readEvery;
 
     @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "1M",
-            description = "Ring buffer size (default: ${DEFAULT-VALUE}).", converter = Sizes.BytesConverter.class)
-    long ringSize;
+            description = "Ring buffer size: a power of 2 and a multiple of the page size, up to 1G "
+                    + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
+    int ringSize;
 
     @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "64",
-            description = "Perf buffer data pages per CPU (default: ${DEFAULT-VALUE}).")
+            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
     @Option(names = {"-j", "--json"}, description = "Print the report as one JSON object.")
@@ -74,7 +76,7 @@ public final class OrderCheckCommand implements Callable<Integer> {
             err.printf("Starting %d processes; tracing their fork, exec and exit...%n", processes);
             err.flush();
         }
-        OrderCheck.Report report = OrderCheck.run(processes, window, readEvery, Math.toIntExact(ringSize), pagesPerCpu);
+        OrderCheck.Report report = OrderCheck.run(processes, window, readEvery, ringSize, pagesPerCpu);
         if (json) {
             out.println(json(report));
         } else {

@@ -65,16 +65,17 @@ public final class ExecSnoopCommand implements Callable<Integer> {
 
     @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "256K",
             description = "Ring buffer size: a power of 2 and a multiple of the page size, "
-                    + "like 64K or 4M (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.BytesConverter.class)
-    long ringSize;
+                    + "like 64K or 4M, up to 1G (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.RingSize.class)
+    int ringSize;
 
     @Option(names = {"-t", "--transport"}, paramLabel = "HOW", defaultValue = "ringbuf-reserve",
             description = "ringbuf-reserve, ringbuf-output or perfbuf (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "32",
-            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).")
+            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
     private volatile boolean interrupted;
@@ -85,13 +86,10 @@ public final class ExecSnoopCommand implements Callable<Integer> {
         if (count < 0) {
             throw new IllegalArgumentException("--count must not be negative");
         }
-        if (ringSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--ring-size must be below 2G");
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
-        try (ExecTracer tracer = new ExecTracer(how, (int) ringSize, pagesPerCpu, this::print)) {
+        try (ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, this::print)) {
             err.printf("Tracing execs through %s (%s). Ctrl-C to stop.%n", how.option(), tracer.memory());
             err.flush();
             if (!json) {

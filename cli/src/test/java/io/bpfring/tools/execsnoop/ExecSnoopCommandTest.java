@@ -117,18 +117,6 @@ class ExecSnoopCommandTest {
     }
 
     @Test
-    void aBadRingSizeIsOneClearMessage() {
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute("execsnoop", "--ring-size", "5000");
-        assertEquals(1, exit);
-        assertTrue(err.toString().contains("ring size 5000 must be a power of 2 and a multiple of the page size"),
-                err.toString());
-        assertTrue(err.toString().contains("try 8192"), err.toString());
-    }
-
-    @Test
     void helpTeachesOptionsAndExamples() {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();
