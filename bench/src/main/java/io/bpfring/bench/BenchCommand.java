@@ -79,11 +79,13 @@ public final class BenchCommand implements Callable<Integer> {
     int sampleRate;
 
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "1000",
-            description = "Warm-up before measuring, in ms (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up before measuring, in ms (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.Millis.class)
     long warmupMillis;
 
     @Option(names = "--round", paramLabel = "MS", defaultValue = "1000",
-            description = "Length of a round, in ms (default: ${DEFAULT-VALUE}).")
+            description = "Length of a round, in ms (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PositiveMillis.class)
     long roundMillis;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",

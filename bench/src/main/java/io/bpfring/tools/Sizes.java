@@ -6,6 +6,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,6 +29,9 @@ public final class Sizes {
      * With 4K pages that is 1G.
      */
     public static final long MAX_PERF_BUFFER = 1L << 30;
+
+    /** The longest duration: a long of nanoseconds. */
+    private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*([kmg]?)i?b?", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
@@ -65,20 +69,31 @@ public final class Sizes {
         }
     }
 
-    /** Parses 500ms, 30s, 5m, 1h, or plain seconds. */
-    public static Duration parseDuration(String text) {
+    /**
+     * Parses 500ms, 30s, 5m, 1h, or a plain number of {@code plain} units; longer than zero
+     * when {@code positive}. Waits and deadlines count in nanoseconds: a duration must fit a
+     * long of them, 292 years.
+     */
+    static Duration parseDuration(String text, ChronoUnit plain, boolean positive) {
         Matcher m = TIME.matcher(text.trim());
         if (!m.matches()) {
-            throw new TypeConversionException("'" + text + "' is not a duration: use 500ms, 30s, 5m, 1h or seconds");
+            throw new TypeConversionException("'" + text + "' is not a duration: use 500ms, 30s, 5m, 1h or "
+                    + (plain == ChronoUnit.SECONDS ? "seconds" : "milliseconds"));
         }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofSeconds(n);
+        ChronoUnit unit = m.group(2) == null ? plain : switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms" -> ChronoUnit.MILLIS;
+            case "m" -> ChronoUnit.MINUTES;
+            case "h" -> ChronoUnit.HOURS;
+            default -> ChronoUnit.SECONDS;
         };
+        long n = wholeNumber(m.group(1));
+        if (n > MAX_DURATION.dividedBy(unit.getDuration())) {
+            throw new TypeConversionException("'" + text + "' is longer than 292 years");
+        }
+        if (positive && n == 0) {
+            throw new TypeConversionException("'" + text + "' must be more than 0");
+        }
+        return Duration.of(n, unit);
     }
 
     /** 262144 as 256K, 4194304 as 4M; other values in bytes. */
@@ -124,10 +139,35 @@ public final class Sizes {
         }
     }
 
-    public static final class DurationConverter implements ITypeConverter<Duration> {
+    /** A duration: 500ms, 30s, 5m, 1h, or plain seconds; 0 too. */
+    public static final class Time implements ITypeConverter<Duration> {
         @Override
-        public Duration convert(String value) {
-            return parseDuration(value);
+        public Duration convert(String text) {
+            return parseDuration(text, ChronoUnit.SECONDS, false);
+        }
+    }
+
+    /** How long something runs: 500ms, 30s, 5m, 1h, or plain seconds; more than 0. */
+    public static final class PositiveTime implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String text) {
+            return parseDuration(text, ChronoUnit.SECONDS, true);
+        }
+    }
+
+    /** Milliseconds: plain, or a duration with its unit, 2s; 0 too. */
+    public static final class Millis implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            return parseDuration(text, ChronoUnit.MILLIS, false).toMillis();
+        }
+    }
+
+    /** Milliseconds that something runs: plain, or a duration with its unit, 2s; more than 0. */
+    public static final class PositiveMillis implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String text) {
+            return parseDuration(text, ChronoUnit.MILLIS, true).toMillis();
         }
     }
 }

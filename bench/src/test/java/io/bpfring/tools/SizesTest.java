@@ -69,13 +69,43 @@ class SizesTest {
     }
 
     @Test
-    void durationsTakeUnitsOrPlainSeconds() {
-        assertEquals(Duration.ofMillis(500), Sizes.parseDuration("500ms"));
-        assertEquals(Duration.ofSeconds(30), Sizes.parseDuration("30s"));
-        assertEquals(Duration.ofSeconds(7), Sizes.parseDuration("7"));
-        assertEquals(Duration.ofMinutes(5), Sizes.parseDuration("5m"));
-        assertEquals(Duration.ofHours(1), Sizes.parseDuration("1h"));
-        assertThrows(TypeConversionException.class, () -> Sizes.parseDuration("soon"));
+    void durationsTakeUnitsOrPlainSecondsOrMilliseconds() {
+        Sizes.Time time = new Sizes.Time();
+        assertEquals(Duration.ofMillis(500), time.convert("500ms"));
+        assertEquals(Duration.ofSeconds(30), time.convert("30s"));
+        assertEquals(Duration.ofSeconds(7), time.convert("7"));
+        assertEquals(Duration.ofMinutes(5), time.convert("5m"));
+        assertEquals(Duration.ofHours(1), time.convert("1h"));
+        assertEquals(Duration.ZERO, time.convert("0"));
+        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m, 1h or seconds", () -> time.convert("soon"));
+        assertRejected("'-1s' is not a duration: use 500ms, 30s, 5m, 1h or seconds", () -> time.convert("-1s"));
+        Sizes.Millis millis = new Sizes.Millis();
+        assertEquals(250, millis.convert("250"));
+        assertEquals(2000, millis.convert("2s"));
+        assertEquals(0, millis.convert("0"));
+        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m, 1h or milliseconds", () -> millis.convert("soon"));
+    }
+
+    @Test
+    void durationsFitALongOfNanoseconds() {
+        Sizes.Time time = new Sizes.Time();
+        Sizes.Millis millis = new Sizes.Millis();
+        assertEquals(Duration.ofHours(2562047), time.convert("2562047h"));
+        assertEquals(Long.MAX_VALUE / 1_000_000, millis.convert(Long.toString(Long.MAX_VALUE / 1_000_000)));
+        for (String tooLong : new String[] {"3000000h", "2562048h", "153722868m", "9223372037s", "9223372037",
+                "9223372036855ms", "99999999999999999999s"}) {
+            assertRejected("'" + tooLong + "' is longer than 292 years", () -> time.convert(tooLong));
+        }
+        assertRejected("'9223372036855' is longer than 292 years", () -> millis.convert("9223372036855"));
+    }
+
+    @Test
+    void howLongSomethingRunsIsMoreThanZero() {
+        assertEquals(Duration.ofMillis(1), new Sizes.PositiveTime().convert("1ms"));
+        assertRejected("'0' must be more than 0", () -> new Sizes.PositiveTime().convert("0"));
+        assertRejected("'0ms' must be more than 0", () -> new Sizes.PositiveTime().convert("0ms"));
+        assertEquals(1, new Sizes.PositiveMillis().convert("1"));
+        assertRejected("'0s' must be more than 0", () -> new Sizes.PositiveMillis().convert("0s"));
     }
 
     @Test

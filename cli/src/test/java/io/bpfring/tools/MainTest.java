@@ -61,6 +61,19 @@ class MainTest {
     }
 
     @Test
+    void aDurationPastALongOfNanosecondsOrAZeroRunIsAUsageError() {
+        // execsnoop attached, then died of "long overflow"; order-check too.
+        assertTrue(assertUsageError("--duration", "3000000h", "execsnoop", "-d", "3000000h")
+                .endsWith("'3000000h' is longer than 292 years (see bpfring execsnoop --help)"));
+        assertUsageError("--window", "3000000h", "order-check", "-w", "3000000h", "-n", "10");
+        assertUsageError("--duration", "0", "execsnoop", "-d", "0");
+        assertUsageError("--round", "0", "bench", "--round", "0", "-m", "rb-java", "-P", "1", "-n", "default",
+                "--rounds", "1", "--warmup", "0", "--no-fork");
+        assertUsageError("--slice", "0ms", "mpsc", "--slice", "0ms", "-s", "agrona", "--sizes", "16", "-P", "1",
+                "--rounds", "1", "--warmup", "0");
+    }
+
+    @Test
     void perfPagesPerCpuAreAPowerOf2() {
         assertUsageError("--pages-per-cpu", "48", "execsnoop", "-t", "perfbuf", "-p", "48", "-d", "1s");
         assertUsageError("--pages-per-cpu", "0", "order-check", "-p", "0", "-n", "10");

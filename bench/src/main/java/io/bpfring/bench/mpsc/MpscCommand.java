@@ -1,5 +1,6 @@
 package io.bpfring.bench.mpsc;
 
+import io.bpfring.tools.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,8 @@ public final class MpscCommand implements Callable<Integer> {
     List<Integer> producers;
 
     @Option(names = "--slice", paramLabel = "MS", defaultValue = "200",
-            description = "How long each structure runs per round, in ms (default: ${DEFAULT-VALUE}).")
+            description = "How long each structure runs per round, in ms (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PositiveMillis.class)
     long sliceMillis;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "20",

@@ -51,7 +51,7 @@ public final class BurstCheckCommand implements Callable<Integer> {
 
     @Option(names = "--idle", paramLabel = "TIME", defaultValue = "100ms",
             description = "Quiet time before the burst (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.Time.class)
     Duration idle;
 
     @Option(names = {"-j", "--json"}, description = "Print the report as one JSON object.")

@@ -44,12 +44,12 @@ public final class OrderCheckCommand implements Callable<Integer> {
 
     @Option(names = {"-w", "--window"}, paramLabel = "TIME", defaultValue = "50ms",
             description = "How long the perf merge holds events back (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.Time.class)
     Duration window;
 
     @Option(names = {"-e", "--read-every"}, paramLabel = "TIME", defaultValue = "20ms",
             description = "How often the consumer reads both buffers (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.Time.class)
     Duration readEvery;
 
     @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "1M",

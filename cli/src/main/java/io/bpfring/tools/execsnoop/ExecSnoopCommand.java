@@ -57,7 +57,7 @@ public final class ExecSnoopCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
             description = "Stop after this long: 30s, 5m, 1h, or plain seconds.",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.PositiveTime.class)
     Duration duration;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
@@ -108,10 +108,14 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             try {
-                long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-                while (!interrupted && !countReached() && System.nanoTime() < end) {
-                    long left = end - System.nanoTime();
-                    tracer.poll(left < POLL_SLICE.toNanos() ? Duration.ofNanos(Math.max(0, left)) : POLL_SLICE);
+                // Time gone by is a difference of nanoTime, which holds across its wrap; no deadline to overflow.
+                long start = System.nanoTime();
+                while (!interrupted && !countReached()) {
+                    Duration left = duration == null ? POLL_SLICE : duration.minusNanos(System.nanoTime() - start);
+                    if (!left.isPositive()) {
+                        break;
+                    }
+                    tracer.poll(left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE);
                     out.flush();
                 }
                 err.printf("%d events, %d dropped because the buffer was full%n", events, tracer.drops());

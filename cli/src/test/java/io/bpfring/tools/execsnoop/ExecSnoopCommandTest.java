@@ -108,6 +108,13 @@ class ExecSnoopCommandTest {
     }
 
     @Test
+    void theLongestDurationRunsUntilTheCountIsReached() throws Exception {
+        Run run = runWhileSpawning("execsnoop", "--duration", "2562047h", "--count", "3");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(4, run.out().size(), String.join("\n", run.out()));
+    }
+
+    @Test
     void anUnknownTransportIsOneClearMessage() {
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
