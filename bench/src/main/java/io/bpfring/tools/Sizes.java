@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sizes and durations as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h. The converters
+ * Sizes, durations and counts as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h; 1000. The converters
  * check a value against what it is for, so one that does not fit is a usage error naming the
  * value (picocli names the option) before anything is loaded.
  */
@@ -29,6 +29,10 @@ public final class Sizes {
      * With 4K pages that is 1G.
      */
     public static final long MAX_PERF_BUFFER = 1L << 30;
+    /** The most threads a benchmark starts: beyond the cores they measure the scheduler, and each holds a stack. */
+    public static final int MAX_THREADS = 1024;
+    /** The most rounds a benchmark measures: it keeps each round's figures. */
+    public static final int MAX_ROUNDS = 100_000;
 
     /** The longest duration: a long of nanoseconds. */
     private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
@@ -125,7 +129,7 @@ public final class Sizes {
         }
     }
 
-    /** Data pages of one CPU's perf buffer, as the kernel takes them: a power of 2, up to 1G of them. */
+    /** Data pages of one CPU's perf buffer, as the kernel takes them: a power of 2, up to 1G a CPU. */
     public static final class PerfPages implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
@@ -136,6 +140,64 @@ public final class Sizes {
                         + format(Sys.pageSize()) + ", " + format(MAX_PERF_BUFFER) + " per CPU at most)");
             }
             return (int) pages;
+        }
+    }
+
+    /** Bytes from a least to a most, like 64 or 4K; a subclass says which. */
+    public static class Bytes implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+
+        protected Bytes(int min, int max) {
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public Integer convert(String text) {
+            long bytes = parseBytes(text, max);
+            if (bytes < min) {
+                throw new TypeConversionException("'" + text + "' is less than " + format(min));
+            }
+            return (int) bytes;
+        }
+    }
+
+    /** A count of things: a whole number from 1, or a subclass's least, to its most. */
+    public static class Count implements ITypeConverter<Integer> {
+        private final int min;
+        private final int max;
+
+        public Count() {
+            this(1, Integer.MAX_VALUE);
+        }
+
+        protected Count(int min, int max) {
+            this.min = min;
+            this.max = max;
+        }
+
+        @Override
+        public Integer convert(String text) {
+            long n = wholeNumber(text);
+            if (n < min || n > max) {
+                throw new TypeConversionException("'" + text + "' is not a whole number from " + min + " to " + max);
+            }
+            return (int) n;
+        }
+    }
+
+    /** Threads to start: 1 to {@link #MAX_THREADS}. */
+    public static final class Threads extends Count {
+        public Threads() {
+            super(1, MAX_THREADS);
+        }
+    }
+
+    /** Rounds to measure: 1 to {@link #MAX_ROUNDS}. */
+    public static final class Rounds extends Count {
+        public Rounds() {
+            super(1, MAX_ROUNDS);
         }
     }
 

@@ -47,7 +47,8 @@ class SizesTest {
         assertEquals(1 << 30, ring.convert("1G"));
         assertRejected("'17179869185G' is more than 1G", () -> ring.convert("17179869185G"));
         assertRejected("'2G' is more than 1G", () -> ring.convert("2G"));
-        String notAPowerOf2 = "' is not a power of 2 and a multiple of the page size (" + Sizes.format(PAGE) + "): try ";
+        String notAPowerOf2 = "' is not a power of 2 and a multiple of the page size (" + Sizes.format(PAGE)
+                + "): try ";
         assertRejected("'1000" + notAPowerOf2 + Sizes.format(PAGE), () -> ring.convert("1000"));
         assertRejected("'0" + notAPowerOf2 + Sizes.format(PAGE), () -> ring.convert("0"));
         assertRejected("'" + (3 * PAGE) + notAPowerOf2 + Sizes.format(4 * PAGE),
@@ -69,6 +70,32 @@ class SizesTest {
     }
 
     @Test
+    void boundedBytesTakeSuffixesWithinTheirBounds() {
+        Sizes.Bytes record = new Sizes.Bytes(8, 64 * 1024) {
+        };
+        assertEquals(8, record.convert("8"));
+        assertEquals(64 * 1024, record.convert("64K"));
+        assertRejected("'4' is less than 8B", () -> record.convert("4"));
+        assertRejected("'65537' is more than 64K", () -> record.convert("65537"));
+        assertRejected("'4294967304' is more than 64K", () -> record.convert("4294967304"));
+    }
+
+    @Test
+    void countsAreWholeNumbersWithinTheirBounds() {
+        Sizes.Count count = new Sizes.Count();
+        assertEquals(1, count.convert("1"));
+        assertEquals(Integer.MAX_VALUE, count.convert("2147483647"));
+        for (String bad : new String[] {"0", "-1", "2147483648", "9223372036854775808", "1K", "many", ""}) {
+            assertRejected("'" + bad + "' is not a whole number from 1 to 2147483647", () -> count.convert(bad));
+        }
+        assertEquals(1024, new Sizes.Threads().convert("1024"));
+        assertRejected("'1025' is not a whole number from 1 to 1024", () -> new Sizes.Threads().convert("1025"));
+        assertEquals(100_000, new Sizes.Rounds().convert("100000"));
+        assertRejected("'2147483647' is not a whole number from 1 to 100000",
+                () -> new Sizes.Rounds().convert("2147483647"));
+    }
+
+    @Test
     void durationsTakeUnitsOrPlainSecondsOrMilliseconds() {
         Sizes.Time time = new Sizes.Time();
         assertEquals(Duration.ofMillis(500), time.convert("500ms"));
@@ -83,7 +110,8 @@ class SizesTest {
         assertEquals(250, millis.convert("250"));
         assertEquals(2000, millis.convert("2s"));
         assertEquals(0, millis.convert("0"));
-        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m, 1h or milliseconds", () -> millis.convert("soon"));
+        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m, 1h or milliseconds",
+                () -> millis.convert("soon"));
     }
 
     @Test

@@ -5,7 +5,9 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +73,42 @@ class MainTest {
                 "--rounds", "1", "--warmup", "0", "--no-fork");
         assertUsageError("--slice", "0ms", "mpsc", "--slice", "0ms", "-s", "agrona", "--sizes", "16", "-P", "1",
                 "--rounds", "1", "--warmup", "0");
+    }
+
+    @Test
+    void countsAreWholeNumbersInTheirRange() {
+        assertUsageError("--count", "-1", "execsnoop", "-c", "-1", "-d", "1s");
+        assertUsageError("--count", "0", "execsnoop", "-c", "0", "-d", "1s");
+        assertUsageError("--processes", "0", "order-check", "-n", "0");
+        // Rounded up to whole batches of 100, the burst wrapped to a negative count and sent nothing.
+        assertUsageError("--events", "9223372036854775807", "burst-check", "-n", "9223372036854775807");
+        assertUsageError("--event-size", "65001", "burst-check", "-s", "65001", "-n", "100");
+        String[] bench = {"-m", "rb-java", "-n", "sampled", "--rounds", "1", "--warmup", "0", "--round", "10",
+                "--no-fork"};
+        // The verifier gave up on the program with a page of its log.
+        assertUsageError("--batch", "5000", concat(new String[] {"bench", "-b", "5000", "-P", "1"}, bench));
+        assertUsageError("--producers", "0", concat(new String[] {"bench", "-P", "0"}, bench));
+        assertUsageError("--rounds", "0", concat(new String[] {"bench", "-P", "1"}, bench, "--rounds", "0"));
+        // A wake-up after more samples than the ring holds never came.
+        assertTrue(assertUsageError("--sample-rate", "40000",
+                concat(new String[] {"bench", "-P", "1", "--sample-rate", "40000"}, bench))
+                .contains("never fit a ring of 512K: at most 32767"));
+        String[] mpsc = {"-s", "agrona", "--slice", "1", "--warmup", "0"};
+        assertUsageError("--producers", "0",
+                concat(new String[] {"mpsc", "--sizes", "16", "--rounds", "1", "-P", "0"}, mpsc));
+        assertUsageError("--sizes", "4",
+                concat(new String[] {"mpsc", "--sizes", "4", "--rounds", "1", "-P", "1"}, mpsc));
+        // Each round's figures were allocated up front: more than an array holds.
+        assertUsageError("--rounds", "2147483647",
+                concat(new String[] {"mpsc", "--sizes", "16", "-P", "1", "--rounds", "2147483647"}, mpsc));
+        assertUsageError("--forks", "0", concat(new String[] {"mpsc", "--sizes", "16", "--rounds", "1", "-P", "1",
+                "--forks", "0"}, mpsc));
+        assertUsageError("--warmup", "-1", "mpsc", "--warmup", "-1", "-s", "agrona", "--sizes", "16", "-P", "1",
+                "--rounds", "1", "--slice", "1");
+    }
+
+    private static String[] concat(String[] first, String[] second, String... third) {
+        return Stream.of(first, second, third).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class OrderCheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-n", "--processes"}, paramLabel = "N", defaultValue = "1000",
-            description = "Processes to start (default: ${DEFAULT-VALUE}).")
+            description = "Processes to start (default: ${DEFAULT-VALUE}).", converter = Sizes.Count.class)
     int processes;
 
     @Option(names = {"-w", "--window"}, paramLabel = "TIME", defaultValue = "50ms",
@@ -67,9 +67,6 @@ public final class OrderCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (processes <= 0) {
-            throw new IllegalArgumentException("--processes must be positive");
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!json) {

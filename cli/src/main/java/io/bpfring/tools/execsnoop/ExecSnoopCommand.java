@@ -60,8 +60,9 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             converter = Sizes.PositiveTime.class)
     Duration duration;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
-    long count;
+    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.",
+            converter = Sizes.Count.class)
+    int count;
 
     @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "256K",
             description = "Ring buffer size: a power of 2 and a multiple of the page size, "
@@ -83,9 +84,6 @@ public final class ExecSnoopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (count < 0) {
-            throw new IllegalArgumentException("--count must not be negative");
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
