@@ -26,6 +26,10 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "When a command fails, print the stack trace under its message.")
+    boolean debug;
+
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
@@ -37,7 +41,8 @@ public final class Main implements Runnable {
 
     /** The configured command line, for main and for tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        Main main = new Main();
+        return new CommandLine(main)
                 .setParameterExceptionHandler((e, args) -> {
                     // A bad option or value is one line that names it, not the whole usage.
                     CommandLine cmd = e.getCommandLine();
@@ -50,6 +55,9 @@ public final class Main implements Runnable {
                     // Failures the user can act on print as one clear message, not a stack trace.
                     cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName()
                             + ": " + e.getMessage()));
+                    if (main.debug) {
+                        e.printStackTrace(cmd.getErr());
+                    }
                     return 1;
                 });
     }

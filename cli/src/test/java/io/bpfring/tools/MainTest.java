@@ -39,6 +39,32 @@ class MainTest {
     }
 
     @Test
+    void aFailureIsOneLineAndDebugAddsItsStackTrace() {
+        Run plain = run("execsnoop", "-t", "carrier-pigeon");
+        assertEquals(1, plain.exitCode());
+        assertEquals(List.of("bpfring execsnoop: unknown transport 'carrier-pigeon'; use ringbuf-reserve, "
+                + "ringbuf-output or perfbuf"), plain.err());
+        for (String[] args : List.of(new String[] {"execsnoop", "-t", "carrier-pigeon", "--debug"},
+                new String[] {"--debug", "execsnoop", "-t", "carrier-pigeon"})) {
+            Run debug = run(args);
+            assertEquals(1, debug.exitCode());
+            assertEquals(plain.err().getFirst(), debug.err().getFirst());
+            assertTrue(debug.err().contains("java.lang.IllegalArgumentException: unknown transport 'carrier-pigeon'; "
+                    + "use ringbuf-reserve, ringbuf-output or perfbuf"), String.join("\n", debug.err()));
+            assertTrue(debug.err().stream().anyMatch(line -> line.startsWith("\tat io.bpfring.tools.execsnoop.")),
+                    String.join("\n", debug.err()));
+        }
+    }
+
+    @Test
+    void mpscForksGetNoOptionOfTheCommandAbove() {
+        Run run = run("--debug", "mpsc", "-s", "agrona", "--sizes", "16", "-P", "1", "--rounds", "1", "--warmup", "0",
+                "--slice", "10", "--forks", "2", "--json");
+        assertEquals(0, run.exitCode(), String.join("\n", run.err()));
+        assertTrue(run.out().contains("\"rounds\":2,\"forks\":2"), run.out());
+    }
+
+    @Test
     void aValueThatDoesNotParseIsOneLineNamingOptionAndValue() {
         String line = assertUsageError("--count", "many", "execsnoop", "--count", "many");
         assertTrue(line.startsWith("bpfring execsnoop: "), line);

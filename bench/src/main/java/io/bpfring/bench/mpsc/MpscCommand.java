@@ -190,7 +190,9 @@ public final class MpscCommand implements Callable<Integer> {
     private List<String> forkArguments() {
         List<String> arguments = new ArrayList<>();
         for (OptionSpec option : spec.options()) {
-            if (option.usageHelp() || option.versionHelp() || NOT_FOR_FORKS.contains(option.longestName())) {
+            // An option inherited from the command above (bpfring --debug) is not the fork's own.
+            if (option.usageHelp() || option.versionHelp() || option.inherited()
+                    || NOT_FOR_FORKS.contains(option.longestName())) {
                 continue;
             }
             // picocli takes --name=value for every kind of option, a flag's true or false too.
