@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 "",
                 "Runs BPF programs assembled in Java and reads their events from kernel",
                 "ring buffers through memory mappings. Needs root, or CAP_BPF with",
-                "CAP_PERFMON.",
+                "CAP_PERFMON and, for tracepoints, read access to tracefs.",
         },
         subcommands = {ExecSnoopCommand.class, OrderCheckCommand.class, BurstCheckCommand.class, BenchCommand.class,
                 MpscCommand.class, JmhCommand.class, CommandLine.HelpCommand.class},
