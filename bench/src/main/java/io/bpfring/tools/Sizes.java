@@ -12,9 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sizes, durations and counts as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h; 1000. The converters
- * check a value against what it is for, so one that does not fit is a usage error naming the
- * value (picocli names the option) before anything is loaded.
+ * Sizes, durations and counts as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h; 1000. The
+ * converters check a value against what it is for, so one that does not fit is a usage error
+ * naming the value (picocli names the option) before anything is loaded.
  */
 public final class Sizes {
     /**
@@ -22,17 +22,17 @@ public final class Sizes {
      * power of 2, so 2G at most (kernel/bpf/ringbuf.c; its own RINGBUF_MAX_DATA_SZ is near 64G);
      * {@code BpfMap.ringBuf} takes an int: 1G.
      */
-    public static final long MAX_RING = 1L << 30;
+    private static final long MAX_RING = 1L << 30;
     /**
      * The largest perf buffer of one CPU. The kernel keeps a buffer's page list in one allocation
      * of at most 4 MiB (rb_alloc in kernel/events/ring_buffer.c): 2^18 pointers fit, 2^19 do not.
      * With 4K pages that is 1G.
      */
-    public static final long MAX_PERF_BUFFER = 1L << 30;
-    /** The most threads a benchmark starts: beyond the cores they measure the scheduler, and each holds a stack. */
-    public static final int MAX_THREADS = 1024;
+    private static final long MAX_PERF_BUFFER = 1L << 30;
+    /** The most threads a benchmark starts: past the cores they measure the scheduler, and each holds a stack. */
+    private static final int MAX_THREADS = 1024;
     /** The most rounds a benchmark measures: it keeps each round's figures. */
-    public static final int MAX_ROUNDS = 100_000;
+    private static final int MAX_ROUNDS = 100_000;
 
     /** The longest duration: a long of nanoseconds. */
     private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
@@ -55,10 +55,11 @@ public final class Sizes {
             case "g" -> 30;
             default -> 0;
         };
-        if (wholeNumber(m.group(1)) > max >> shift) {
+        long n = wholeNumber(m.group(1));
+        if (n > max >> shift) {
             throw new TypeConversionException("'" + text + "' is more than " + format(max));
         }
-        return Long.parseLong(m.group(1)) << shift;
+        return n << shift;
     }
 
     /** The number {@code text} spells, {@code Long.MAX_VALUE} for one past a long, -1 for no number. */
@@ -133,11 +134,12 @@ public final class Sizes {
     public static final class PerfPages implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            long max = MAX_PERF_BUFFER / Sys.pageSize();
+            long page = Sys.pageSize();
+            long max = MAX_PERF_BUFFER / page;
             long pages = wholeNumber(text);
             if (pages < 1 || pages > max || Long.bitCount(pages) != 1) {
                 throw new TypeConversionException("'" + text + "' is not a power of 2 from 1 to " + max + " (pages of "
-                        + format(Sys.pageSize()) + ", " + format(MAX_PERF_BUFFER) + " per CPU at most)");
+                        + format(page) + ", " + format(MAX_PERF_BUFFER) + " per CPU at most)");
             }
             return (int) pages;
         }

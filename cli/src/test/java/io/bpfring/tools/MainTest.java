@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** How the command line answers bad input: one line, exit code 2, nothing run. */
+/**
+ * How the command line answers bad input, one line naming the option and the value with exit
+ * code 2, before anything runs; and a failure, one line with exit code 1.
+ */
 class MainTest {
     record Run(int exitCode, String out, List<String> err) {
     }
@@ -36,6 +39,10 @@ class MainTest {
         assertTrue(line.contains("'" + option + "'") && line.contains("'" + value + "'"), line);
         assertEquals("", run.out());
         return line;
+    }
+
+    private static String[] concat(String[] first, String[] second, String... third) {
+        return Stream.of(first, second, third).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
     @Test
@@ -131,10 +138,6 @@ class MainTest {
                 "--forks", "0"}, mpsc));
         assertUsageError("--warmup", "-1", "mpsc", "--warmup", "-1", "-s", "agrona", "--sizes", "16", "-P", "1",
                 "--rounds", "1", "--slice", "1");
-    }
-
-    private static String[] concat(String[] first, String[] second, String... third) {
-        return Stream.of(first, second, third).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
     @Test
