@@ -1,0 +1,223 @@
+package io.bpfring.decode;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A struct's {@link Shape} flattened into one array of steps, run once per record: each step
+ * knows its offset, its size and its name already encoded as JSON, so a record is written
+ * straight from the ring into a {@link TextBuffer} with no lookup and, for everything but floats
+ * and 128-bit integers beyond 64 bits, no allocation.
+ *
+ * <p>A struct's members follow its step; an array's element step follows the array's. Every
+ * step records where its members end, which is where its next sibling starts. A step is
+ * written only when the record holds all of it, so a short record gives its whole leading
+ * fields and nothing read past its end.
+ */
+final class Plan {
+    static final int INT = 0;
+    static final int BITS = 1;
+    static final int INT128 = 2;
+    static final int BOOL = 3;
+    static final int ENUM = 4;
+    static final int FLOAT = 5;
+    static final int POINTER = 6;
+    static final int TEXT = 7;
+    static final int OBJECT = 8;
+    static final int ARRAY = 9;
+
+    private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * One step. {@code size} is 0 for a flexible array, which takes the rest of the record;
+     * {@code end} is the index after its members (after itself for a leaf).
+     */
+    record Op(int code, String name, byte[] jsonName, int offset, int size, Shape shape, int end) {
+        Shape.Scalar scalar() {
+            return (Shape.Scalar) shape;
+        }
+    }
+
+    private final Op[] ops;
+    /** The steps of the top-level fields, in order. */
+    private final int[] top;
+
+    Plan(Shape.Struct root) {
+        List<Op> steps = new ArrayList<>();
+        fields(root, steps);
+        this.ops = steps.toArray(Op[]::new);
+        List<Integer> first = new ArrayList<>();
+        for (int i = 0; i < ops.length; i = ops[i].end()) {
+            first.add(i);
+        }
+        this.top = first.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static void fields(Shape.Struct struct, List<Op> steps) {
+        for (Shape.Field f : struct.fields()) {
+            step(f.name(), f.offset(), f.shape(), steps);
+        }
+    }
+
+    private static void step(String name, int offset, Shape shape, List<Op> steps) {
+        int index = steps.size();
+        steps.add(null);
+        int code = switch (shape) {
+            case Shape.Scalar sc -> switch (sc.kind()) {
+                case INT -> sc.bitfield() ? BITS : sc.size() == 16 ? INT128 : INT;
+                case BOOL -> BOOL;
+                case ENUM -> ENUM;
+                case FLOAT -> FLOAT;
+                case POINTER -> POINTER;
+            };
+            case Shape.Text t -> TEXT;
+            case Shape.Struct s -> {
+                fields(s, steps);
+                yield OBJECT;
+            }
+            case Shape.Array a -> {
+                step(null, 0, a.element(), steps);
+                yield ARRAY;
+            }
+        };
+        byte[] jsonName = name == null ? null : concat(CString.encode(name, true), (byte) ':');
+        steps.set(index, new Op(code, name, jsonName, offset, shape.size(), shape, steps.size()));
+    }
+
+    private static byte[] concat(byte[] a, byte b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+
+    /** The steps of the top-level fields. */
+    int[] top() {
+        return top;
+    }
+
+    Op op(int index) {
+        return ops[index];
+    }
+
+    /** The JSON object of a whole record at {@code base}. */
+    void record(MemorySegment s, long base, long limit, TextBuffer out) {
+        object(0, ops.length, s, base, limit, out);
+    }
+
+    /** The JSON object of the members in steps {@code [from, to)} of a struct at {@code base}. */
+    void object(int from, int to, MemorySegment s, long base, long limit, TextBuffer out) {
+        out.put((byte) '{');
+        boolean first = true;
+        for (int i = from; i < to; ) {
+            Op op = ops[i];
+            long at = base + op.offset();
+            if (at + op.size() <= limit) {
+                if (!first) {
+                    out.put((byte) ',');
+                }
+                first = false;
+                out.put(op.jsonName());
+                value(i, s, at, limit, out, true);
+            }
+            i = op.end();
+        }
+        out.put((byte) '}');
+    }
+
+    /**
+     * The value of step {@code i} at {@code at}, whose bytes up to {@code limit} the record holds:
+     * as JSON, or as a table cell shows it (strings, enum names and pointers unquoted).
+     */
+    void value(int i, MemorySegment s, long at, long limit, TextBuffer out, boolean json) {
+        Op op = ops[i];
+        switch (op.code()) {
+            case INT -> {
+                Shape.Scalar sc = op.scalar();
+                long v = Scalars.whole(s, at, sc.size(), sc.signed());
+                if (sc.signed()) {
+                    out.decimal(v);
+                } else {
+                    out.unsignedDecimal(v);
+                }
+            }
+            case BITS -> {
+                Shape.Scalar sc = op.scalar();
+                long v = Scalars.bits(s, at, sc.size(), sc.shift(), sc.bits(), sc.signed());
+                if (sc.signed()) {
+                    out.decimal(v);
+                } else {
+                    out.unsignedDecimal(v);
+                }
+            }
+            case INT128 -> {
+                boolean signed = op.scalar().signed();
+                if (Scalars.fitsLong(s, at, signed)) {
+                    long v = s.get(Scalars.S64, at);
+                    if (signed) {
+                        out.decimal(v);
+                    } else {
+                        out.unsignedDecimal(v);
+                    }
+                } else {
+                    out.ascii(Scalars.int128(s, at, signed).toString());
+                }
+            }
+            case BOOL -> out.put(Scalars.read(s, at, op.scalar()) != 0 ? TRUE : FALSE);
+            case ENUM -> {
+                Shape.Scalar sc = op.scalar();
+                long v = Scalars.read(s, at, sc);
+                int name = sc.names().find(v);
+                if (name >= 0) {
+                    out.put(json ? sc.names().json(name) : sc.names().bare(name));
+                } else if (sc.signed()) {
+                    out.decimal(v);
+                } else {
+                    out.unsignedDecimal(v);
+                }
+            }
+            case FLOAT -> floating(op.scalar().size(), Scalars.floating(s, at, op.scalar().size()), out, json);
+            case POINTER -> {
+                if (json) {
+                    out.put((byte) '"');
+                }
+                out.hex(Scalars.read(s, at, op.scalar()));
+                if (json) {
+                    out.put((byte) '"');
+                }
+            }
+            case TEXT -> CString.write(s, at, op.size() > 0 ? op.size() : flexibleLength(op, at, limit), out, json);
+            case OBJECT -> object(i + 1, op.end(), s, at, limit, out);
+            case ARRAY -> {
+                Shape.Array a = (Shape.Array) op.shape();
+                long count = a.flexible() ? (a.stride() == 0 ? 0 : (limit - at) / a.stride()) : a.count();
+                out.put((byte) '[');
+                for (long k = 0; k < count; k++) {
+                    if (k > 0) {
+                        out.put((byte) ',');
+                    }
+                    value(i + 1, s, at + k * a.stride(), limit, out, true);
+                }
+                out.put((byte) ']');
+            }
+            default -> throw new IllegalStateException("step code " + op.code());
+        }
+    }
+
+    /** What a trailing flexible char array holds: the rest of the record. */
+    private static long flexibleLength(Op op, long at, long limit) {
+        return ((Shape.Text) op.shape()).flexible() ? limit - at : 0;
+    }
+
+    /** JSON has no NaN or infinities: they are null there (as JavaScript writes them), and spelt out in a table. */
+    private static void floating(int size, double v, TextBuffer out, boolean json) {
+        if (json && (Double.isNaN(v) || Double.isInfinite(v))) {
+            out.put(NULL);
+        } else {
+            out.ascii(size <= 4 ? Float.toString((float) v) : Double.toString(v));
+        }
+    }
+}

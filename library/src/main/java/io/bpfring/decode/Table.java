@@ -1,0 +1,78 @@
+package io.bpfring.decode;
+
+import java.lang.foreign.MemorySegment;
+import java.math.BigInteger;
+import java.util.Locale;
+
+/**
+ * The table form of a struct: a column for each top-level field, as wide as its type can print
+ * (or its name, if longer), left-aligned and one space apart like the {@code %-16s} columns of
+ * the BPF tools; the last column is not padded. A {@code char[16]} is 16 wide, a {@code u32}
+ * 10, a pointer 18. Strings, enum names and pointers are bare; nested structs and arrays are
+ * JSON in their cell. A field the record does not hold is an empty cell.
+ */
+final class Table {
+    private final Plan plan;
+    private final int[] widths;
+    private final String header;
+
+    Table(Plan plan) {
+        this.plan = plan;
+        int[] top = plan.top();
+        this.widths = new int[top.length];
+        StringBuilder h = new StringBuilder();
+        for (int c = 0; c < top.length; c++) {
+            Plan.Op op = plan.op(top[c]);
+            String name = op.name().toUpperCase(Locale.ROOT);
+            widths[c] = Math.max(width(op), name.codePointCount(0, name.length()));
+            h.append(name);
+            if (c < top.length - 1) {
+                h.append(" ".repeat(widths[c] - name.codePointCount(0, name.length()) + 1));
+            }
+        }
+        this.header = h.toString();
+    }
+
+    String header() {
+        return header;
+    }
+
+    /** Writes one row of the record whose bytes up to {@code limit} are at {@code base}. */
+    void row(MemorySegment s, long base, long limit, TextBuffer out) {
+        int[] top = plan.top();
+        for (int c = 0; c < top.length; c++) {
+            int start = out.length();
+            Plan.Op op = plan.op(top[c]);
+            long at = base + op.offset();
+            if (at + op.size() <= limit) {
+                plan.value(top[c], s, at, limit, out, false);
+            }
+            if (c < top.length - 1) {
+                out.spaces(widths[c] - out.codePointsSince(start));
+                out.put((byte) ' ');
+            }
+        }
+        out.endLine();
+    }
+
+    /** The widest a value of the step's type prints. */
+    private static int width(Plan.Op op) {
+        return switch (op.shape()) {
+            case Shape.Scalar sc -> switch (sc.kind()) {
+                case INT -> digits(sc.bits(), sc.signed());
+                case BOOL -> 5;
+                case ENUM -> Math.max(sc.names().longest(), digits(sc.bits(), sc.signed()));
+                case FLOAT -> sc.size() <= 4 ? 14 : 24;
+                case POINTER -> 2 + 2 * sc.size();
+            };
+            case Shape.Text t -> t.length();
+            default -> 0;
+        };
+    }
+
+    /** Characters of the widest integer of {@code bits} bits: its digits, and a sign if signed. */
+    static int digits(int bits, boolean signed) {
+        BigInteger max = BigInteger.ONE.shiftLeft(signed ? bits - 1 : bits);
+        return max.toString().length() + (signed ? 1 : 0);
+    }
+}
