@@ -7,11 +7,16 @@ import java.util.Locale;
 /**
  * The table form of a struct: a column for each top-level field, as wide as its type can print
  * (or its name, if longer), left-aligned and one space apart like the {@code %-16s} columns of
- * the BPF tools; the last column is not padded. A {@code char[16]} is 16 wide, a {@code u32}
- * 10, a pointer 18. Strings, enum names and pointers are bare; nested structs and arrays are
- * JSON in their cell. A field the record does not hold is an empty cell.
+ * the BPF tools; the last column is not padded. A {@code char[16]} is 16 wide (longer char
+ * arrays {@value #MAX_TEXT}), a {@code u32} 10, a pointer 18. Strings, enum names and pointers
+ * are bare; nested structs and arrays are JSON in their cell. A field the record does not hold
+ * is an empty cell. A cell wider than its column (JSON, a long string) pushes the next cells
+ * right until slack in later cells takes the excess back.
  */
 final class Table {
+    /** Columns of longer char arrays (paths, argument buffers) are this wide: their strings are mostly shorter. */
+    static final int MAX_TEXT = 32;
+
     private final Plan plan;
     private final int[] widths;
     private final String header;
@@ -40,6 +45,7 @@ final class Table {
     /** Writes one row of the record whose bytes up to {@code limit} are at {@code base}. */
     void row(MemorySegment s, long base, long limit, TextBuffer out) {
         int[] top = plan.top();
+        int carry = 0;
         for (int c = 0; c < top.length; c++) {
             int start = out.length();
             Plan.Op op = plan.op(top[c]);
@@ -48,7 +54,10 @@ final class Table {
                 plan.value(top[c], s, at, limit, out, false);
             }
             if (c < top.length - 1) {
-                out.spaces(widths[c] - out.codePointsSince(start));
+                // A cell wider than its column pushes the next ones right; later slack takes it back.
+                int pad = widths[c] - out.codePointsSince(start) - carry;
+                carry = Math.max(0, -pad);
+                out.spaces(pad);
                 out.put((byte) ' ');
             }
         }
@@ -65,7 +74,7 @@ final class Table {
                 case FLOAT -> sc.size() <= 4 ? 14 : 24;
                 case POINTER -> 2 + 2 * sc.size();
             };
-            case Shape.Text t -> t.length();
+            case Shape.Text t -> Math.min(t.length(), MAX_TEXT);
             default -> 0;
         };
     }

@@ -2,6 +2,7 @@ package io.bpfring.decode;
 
 import io.bpfring.btf.Btf;
 import io.bpfring.elf.ElfFile;
+import io.bpfring.elf.Symbol;
 import io.bpfring.testing.Fixtures;
 
 import java.io.IOException;
@@ -79,6 +80,21 @@ final class Records {
         try {
             ElfFile elf = ElfFile.read(Fixtures.object(object));
             return Btf.parse(elf.section(".BTF").orElseThrow().data());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The initial value of the global {@code name} of a fixture object: its bytes in the data
+     * section, laid out by the compiler, as the program would send it.
+     */
+    static byte[] global(String object, String name) {
+        try {
+            ElfFile elf = ElfFile.read(Fixtures.object(object));
+            Symbol symbol = elf.symbols().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+            MemorySegment data = elf.section(symbol.sectionIndex()).data();
+            return data.asSlice(symbol.value(), symbol.size()).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
