@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * Writes a C char array as text: up to its first NUL, UTF-8 checked, control characters
- * escaped. Bytes that are not UTF-8 become U+FFFD, one for each maximal ill-formed part, as
- * Java's own decoder replaces them, so the text equals {@code new String(bytes, UTF_8)}.
+ * escaped. Bytes that are not UTF-8 become U+FFFD, one for each ill-formed part, as Java's own
+ * decoder replaces them, so the text equals {@code new String(bytes, UTF_8)}.
  *
  * <p>In JSON the text is quoted and {@code "} and {@code \} are escaped; in a table cell it is
  * bare and only control characters are. Plain ASCII, the common case, is found eight bytes at a
@@ -125,8 +125,9 @@ final class CString {
 
     /**
      * The length of the well-formed UTF-8 sequence starting with the non-ASCII byte at {@code i},
-     * or minus the length of its maximal ill-formed part (at least 1), as Unicode's "U+FFFD
-     * substitution of maximal subparts" counts it.
+     * or minus the length of its ill-formed part (at least 1) that becomes one U+FFFD. That part
+     * is Unicode's "maximal subpart", except that an encoded surrogate ({@code ED A0..BF xx}) is
+     * one part, as Java's decoder takes it.
      */
     private static int sequence(MemorySegment s, long i, long end) {
         int b0 = s.get(ValueLayout.JAVA_BYTE, i) & 0xff;
@@ -139,8 +140,6 @@ final class CString {
             n = 3;
             if (b0 == 0xe0) {
                 lo = 0xa0; // no overlong forms
-            } else if (b0 == 0xed) {
-                hi = 0x9f; // no surrogates
             }
         } else if (b0 >= 0xf0 && b0 <= 0xf4) {
             n = 4;
@@ -152,6 +151,7 @@ final class CString {
         } else {
             return -1;
         }
+        int b1 = 0;
         for (int k = 1; k < n; k++) {
             if (i + k >= end) {
                 return -k;
@@ -160,10 +160,13 @@ final class CString {
             if (b < lo || b > hi) {
                 return -k;
             }
+            if (k == 1) {
+                b1 = b;
+            }
             lo = 0x80;
             hi = 0xbf;
         }
-        return n;
+        return b0 == 0xed && b1 >= 0xa0 ? -3 : n;
     }
 
     /** Text from the type table (a field or enumerator name), escaped like any string of a record. */
