@@ -4,7 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Writes a C char array as text: up to its first NUL, UTF-8 checked, control characters
@@ -12,8 +11,8 @@ import java.util.Arrays;
  * decoder replaces them, so the text equals {@code new String(bytes, UTF_8)}.
  *
  * <p>In JSON the text is quoted and {@code "} and {@code \} are escaped; in a table cell it is
- * bare and only control characters are. Plain ASCII, the common case, is found eight bytes at a
- * time and copied in one piece.
+ * bare and only control characters are. Plain ASCII, the common case, is checked and copied
+ * eight bytes at a time.
  */
 final class CString {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -33,29 +32,37 @@ final class CString {
         }
         long i = at;
         while (i < end) {
-            int run = plainRun(s, i, end);
-            if (run > 0) {
-                int to = out.reserve(run);
-                MemorySegment.copy(s, ValueLayout.JAVA_BYTE, i, out.array(), to, run);
-                out.advance(run);
-                i += run;
-                if (i == end) {
+            // Eight bytes at a time: each word is stored whole, then kept up to its first special byte.
+            while (end - i >= 8) {
+                long word = s.get(U64, i);
+                long special = special(word);
+                out.putLong(word);
+                if (special != 0) {
+                    int plain = Long.numberOfTrailingZeros(special) >>> 3;
+                    out.truncate(out.length() - 8 + plain);
+                    i += plain;
                     break;
                 }
+                i += 8;
             }
-            int b = s.get(ValueLayout.JAVA_BYTE, i) & 0xff;
-            if (b == 0) {
+            if (i == end) {
                 break;
             }
-            if (b < 0x80) {
+            byte b = s.get(ValueLayout.JAVA_BYTE, i);
+            if (plain(b)) { // the last few bytes
+                out.put(b);
+                i++;
+            } else if (b == 0) {
+                break;
+            } else if (b > 0) {
                 escape(b, out, json);
                 i++;
             } else {
                 int n = sequence(s, i, end);
                 if (n > 0) {
-                    int to = out.reserve(n);
-                    MemorySegment.copy(s, ValueLayout.JAVA_BYTE, i, out.array(), to, n);
-                    out.advance(n);
+                    for (int k = 0; k < n; k++) {
+                        out.put(s.get(ValueLayout.JAVA_BYTE, i + k));
+                    }
                 } else {
                     out.put(REPLACEMENT);
                     n = -n;
@@ -66,21 +73,6 @@ final class CString {
         if (json) {
             out.put((byte) '"');
         }
-    }
-
-    /** Bytes from {@code i} that need nothing done: ASCII, not a control, not {@code "} or {@code \}. */
-    private static int plainRun(MemorySegment s, long from, long end) {
-        long i = from;
-        for (; end - i >= 8; i += 8) {
-            long special = special(s.get(U64, i));
-            if (special != 0) {
-                return (int) (i - from) + (Long.numberOfTrailingZeros(special) >>> 3);
-            }
-        }
-        while (i < end && plain(s.get(ValueLayout.JAVA_BYTE, i))) {
-            i++;
-        }
-        return (int) (i - from);
     }
 
     /**
@@ -98,6 +90,7 @@ final class CString {
         return (x - ONES) & ~x & HIGH;
     }
 
+    /** ASCII, not a control character, {@code "} or a backslash. */
     private static boolean plain(byte b) {
         return b >= 0x20 && b != '"' && b != '\\';
     }
@@ -170,10 +163,10 @@ final class CString {
     }
 
     /** Text from the type table (a field or enumerator name), escaped like any string of a record. */
-    static byte[] encode(String text, boolean json) {
+    static String encode(String text, boolean json) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         TextBuffer out = new TextBuffer();
         write(MemorySegment.ofArray(utf8), 0, utf8.length, out, json);
-        return Arrays.copyOf(out.array(), out.length());
+        return out.toString();
     }
 }

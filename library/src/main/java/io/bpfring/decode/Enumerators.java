@@ -2,6 +2,7 @@ package io.bpfring.decode;
 
 import io.bpfring.btf.BtfType;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -25,8 +26,8 @@ final class Enumerators {
         this.json = new byte[names.length][];
         this.bare = new byte[names.length][];
         for (int i = 0; i < names.length; i++) {
-            json[i] = CString.encode(names[i], true);
-            bare[i] = CString.encode(names[i], false);
+            json[i] = CString.encode(names[i], true).getBytes(StandardCharsets.UTF_8);
+            bare[i] = CString.encode(names[i], false).getBytes(StandardCharsets.UTF_8);
         }
     }
 

@@ -33,10 +33,11 @@ final class Plan {
     private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
 
     /**
-     * One step. {@code size} is 0 for a flexible array, which takes the rest of the record;
-     * {@code end} is the index after its members (after itself for a leaf).
+     * One step. {@code jsonName} is {@code "name":}, {@code jsonNextName} the same after a comma;
+     * {@code size} is 0 for a flexible array, which takes the rest of the record; {@code end} is
+     * the index after its members (after itself for a leaf).
      */
-    record Op(int code, String name, byte[] jsonName, int offset, int size, Shape shape, int end) {
+    record Op(int code, String name, byte[] jsonName, byte[] jsonNextName, int offset, int size, Shape shape, int end) {
         Shape.Scalar scalar() {
             return (Shape.Scalar) shape;
         }
@@ -84,14 +85,9 @@ final class Plan {
                 yield ARRAY;
             }
         };
-        byte[] jsonName = name == null ? null : concat(CString.encode(name, true), (byte) ':');
-        steps.set(index, new Op(code, name, jsonName, offset, shape.size(), shape, steps.size()));
-    }
-
-    private static byte[] concat(byte[] a, byte b) {
-        byte[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
-        return out;
+        byte[] jsonName = name == null ? null : (CString.encode(name, true) + ":").getBytes(StandardCharsets.UTF_8);
+        byte[] jsonNextName = name == null ? null : ("," + CString.encode(name, true) + ":").getBytes(StandardCharsets.UTF_8);
+        steps.set(index, new Op(code, name, jsonName, jsonNextName, offset, shape.size(), shape, steps.size()));
     }
 
     /** The steps of the top-level fields. */
@@ -116,11 +112,8 @@ final class Plan {
             Op op = ops[i];
             long at = base + op.offset();
             if (at + op.size() <= limit) {
-                if (!first) {
-                    out.put((byte) ',');
-                }
+                out.put(first ? op.jsonName() : op.jsonNextName());
                 first = false;
-                out.put(op.jsonName());
                 value(i, s, at, limit, out, true);
             }
             i = op.end();

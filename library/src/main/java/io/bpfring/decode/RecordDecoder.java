@@ -114,7 +114,7 @@ public final class RecordDecoder {
 
     /** Writes the header line into {@code out}. */
     public void writeTableHeader(TextBuffer out) {
-        out.put(CString.encode(table.header(), false));
+        out.put(table.headerBytes());
         out.endLine();
     }
 

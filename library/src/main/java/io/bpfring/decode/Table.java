@@ -2,6 +2,7 @@ package io.bpfring.decode;
 
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -20,6 +21,7 @@ final class Table {
     private final Plan plan;
     private final int[] widths;
     private final String header;
+    private final byte[] headerBytes;
 
     Table(Plan plan) {
         this.plan = plan;
@@ -28,7 +30,7 @@ final class Table {
         StringBuilder h = new StringBuilder();
         for (int c = 0; c < top.length; c++) {
             Plan.Op op = plan.op(top[c]);
-            String name = op.name().toUpperCase(Locale.ROOT);
+            String name = CString.encode(op.name(), false).toUpperCase(Locale.ROOT);
             widths[c] = Math.max(width(op), name.codePointCount(0, name.length()));
             h.append(name);
             if (c < top.length - 1) {
@@ -36,10 +38,15 @@ final class Table {
             }
         }
         this.header = h.toString();
+        this.headerBytes = header.getBytes(StandardCharsets.UTF_8);
     }
 
     String header() {
         return header;
+    }
+
+    byte[] headerBytes() {
+        return headerBytes;
     }
 
     /** Writes one row of the record whose bytes up to {@code limit} are at {@code base}. */

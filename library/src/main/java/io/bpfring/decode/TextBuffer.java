@@ -3,7 +3,10 @@ package io.bpfring.decode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -20,13 +23,20 @@ public final class TextBuffer {
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** "00" .. "99", two digits at a time. */
     private static final byte[] PAIRS = new byte[200];
+    private static final long[] POWERS = new long[19];
 
     static {
+        POWERS[0] = 1;
+        for (int i = 1; i < POWERS.length; i++) {
+            POWERS[i] = POWERS[i - 1] * 10;
+        }
         for (int i = 0; i < 100; i++) {
             PAIRS[2 * i] = (byte) ('0' + i / 10);
             PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
         }
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final OutputStream sink;
     private byte[] bytes = new byte[4096];
@@ -138,6 +148,13 @@ public final class TextBuffer {
         length = at + 1;
     }
 
+    /** Eight bytes, little-endian: a word of text copied whole. */
+    void putLong(long word) {
+        int at = reserve(8);
+        LONGS.set(bytes, at, word);
+        length = at + 8;
+    }
+
     void put(byte[] b) {
         int at = reserve(b.length);
         System.arraycopy(b, 0, bytes, at, b.length);
@@ -198,33 +215,39 @@ public final class TextBuffer {
         }
     }
 
-    /** A non-negative long in decimal, written from its end two digits at a time. */
+    /** A non-negative long in decimal, written from its end two digits at a time, in int arithmetic once it fits. */
     private void digits(long v) {
         int n = width(v);
         int at = reserve(n);
         int i = at + n;
-        while (v >= 100) {
-            int pair = (int) (v % 100);
-            v /= 100;
+        while (v > Integer.MAX_VALUE) {
+            long q = v / 100;
+            int pair = (int) (v - q * 100);
+            v = q;
             bytes[--i] = PAIRS[2 * pair + 1];
             bytes[--i] = PAIRS[2 * pair];
         }
-        if (v >= 10) {
-            bytes[--i] = PAIRS[2 * (int) v + 1];
-            bytes[--i] = PAIRS[2 * (int) v];
+        int x = (int) v;
+        while (x >= 100) {
+            int q = x / 100;
+            int pair = x - q * 100;
+            x = q;
+            bytes[--i] = PAIRS[2 * pair + 1];
+            bytes[--i] = PAIRS[2 * pair];
+        }
+        if (x >= 10) {
+            bytes[--i] = PAIRS[2 * x + 1];
+            bytes[--i] = PAIRS[2 * x];
         } else {
-            bytes[--i] = (byte) ('0' + v);
+            bytes[--i] = (byte) ('0' + x);
         }
         length = at + n;
     }
 
-    /** Decimal digits of a non-negative long. */
+    /** Decimal digits of a non-negative long: log10 from the bit length (1233 / 4096 ~ log10 2), then one compare. */
     static int width(long v) {
-        int n = 1;
-        for (long limit = 10; n < 19 && v >= limit; limit *= 10) {
-            n++;
-        }
-        return n;
+        int t = ((64 - Long.numberOfLeadingZeros(v)) * 1233) >>> 12;
+        return Math.max(1, t + 1 - (v < POWERS[t] ? 1 : 0));
     }
 
     /** {@code 0x} and the 64 bits in lower-case hex, no leading zeros. */
