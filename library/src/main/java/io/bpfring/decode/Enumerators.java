@@ -13,13 +13,20 @@ import java.util.List;
  * value, the first declared wins.
  */
 final class Enumerators {
+    private final String cName;
+    private final int size;
+    private final List<BtfType.EnumValue> declared;
     private final long[] values;
     private final String[] names;
     private final byte[][] json;
     private final byte[][] bare;
     private final long mask;
 
-    private Enumerators(long[] values, String[] names, long mask) {
+    private Enumerators(String cName, int size, List<BtfType.EnumValue> declared, long[] values, String[] names,
+                        long mask) {
+        this.cName = cName;
+        this.size = size;
+        this.declared = List.copyOf(declared);
         this.values = values;
         this.names = names;
         this.mask = mask;
@@ -31,7 +38,8 @@ final class Enumerators {
         }
     }
 
-    static Enumerators of(List<BtfType.EnumValue> enumerators, int bits) {
+    /** The enumerators of the enum {@code cName} of {@code size} bytes, for values of {@code bits} bits. */
+    static Enumerators of(String cName, int size, List<BtfType.EnumValue> enumerators, int bits) {
         long mask = bits >= 64 ? -1L : (1L << bits) - 1;
         record Entry(long value, String name, int order) {
         }
@@ -53,7 +61,27 @@ final class Enumerators {
             values[i] = entries[i].value;
             names[i] = entries[i].name;
         }
-        return new Enumerators(values, names, mask);
+        return new Enumerators(cName, size, enumerators, values, names, mask);
+    }
+
+    /** The enum's name in C, "" if it has none. */
+    String cName() {
+        return cName;
+    }
+
+    /** The size of the enum type in bytes. */
+    int size() {
+        return size;
+    }
+
+    /** The enumerators as declared, in order. */
+    List<BtfType.EnumValue> declared() {
+        return declared;
+    }
+
+    /** The bits values are compared in: all ones for the width read. */
+    long mask() {
+        return mask;
     }
 
     /** The index of the name for {@code value} (as read, sign-extended or not), or -1. */
@@ -83,5 +111,17 @@ final class Enumerators {
             n = Math.max(n, name.codePointCount(0, name.length()));
         }
         return n;
+    }
+
+    /** Equal when they name the same values the same way. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Enumerators e && cName.equals(e.cName) && size == e.size && mask == e.mask
+                && declared.equals(e.declared);
+    }
+
+    @Override
+    public int hashCode() {
+        return cName.hashCode() * 31 + declared.hashCode();
     }
 }

@@ -63,8 +63,8 @@ sealed interface Shape {
         }
     }
 
-    /** A named member at {@code offset} bytes. */
-    record Field(String name, int offset, Shape shape) {
+    /** A named member at {@code offset} bytes; {@code declaration} is how C declares it, e.g. {@code char comm[16]}. */
+    record Field(String name, int offset, Shape shape, String declaration) {
         int end() {
             return offset + shape.size();
         }

@@ -119,7 +119,8 @@ final class ShapeCompiler {
                     ? bitfield(t, width, (int) (bit % 8), where)
                     : shape(t, depth + 1, root && k == members.size() - 1, where);
             within(where, offset, shape.size(), size);
-            out.add(new Shape.Field(m.name(), (int) offset, shape));
+            String declaration = btf.declaration(m.type(), m.name()) + (width > 0 ? " : " + width : "");
+            out.add(new Shape.Field(m.name(), (int) offset, shape, declaration));
         }
     }
 
@@ -151,7 +152,7 @@ final class ShapeCompiler {
             case BtfType.Enumeration e -> {
                 checkSize(e.size(), where, 1, 2, 4, 8);
                 yield new Shape.Scalar(Shape.Kind.ENUM, e.size(), e.signed(), 0, e.size() * 8,
-                        Enumerators.of(e.values(), e.size() * 8));
+                        Enumerators.of(e.name(), e.size(), e.values(), e.size() * 8));
             }
             case BtfType.Float f -> {
                 checkSize(f.size(), where, 2, 4, 8, 10, 12, 16);
@@ -199,7 +200,7 @@ final class ShapeCompiler {
                     (i.encoding() & BtfType.Int.BOOL) != 0 ? Shape.Kind.BOOL : Shape.Kind.INT,
                     span, i.isSigned(), shift, width, null);
             case BtfType.Enumeration e when width <= 64 && width <= e.size() * 8 -> new Shape.Scalar(
-                    Shape.Kind.ENUM, span, e.signed(), shift, width, Enumerators.of(e.values(), width));
+                    Shape.Kind.ENUM, span, e.signed(), shift, width, Enumerators.of(e.name(), e.size(), e.values(), width));
             default -> throw new DecodeException(where + " is a bitfield of " + width + " bits of type "
                     + btf.typeName(t) + ": only integers and enums of up to 64 bits can be bitfields here");
         };
