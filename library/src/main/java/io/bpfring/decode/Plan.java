@@ -1,6 +1,7 @@
 package io.bpfring.decode;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,16 +18,24 @@ import java.util.List;
  * fields and nothing read past its end.
  */
 final class Plan {
-    static final int INT = 0;
-    static final int BITS = 1;
-    static final int INT128 = 2;
-    static final int BOOL = 3;
-    static final int ENUM = 4;
-    static final int FLOAT = 5;
-    static final int POINTER = 6;
-    static final int TEXT = 7;
-    static final int OBJECT = 8;
-    static final int ARRAY = 9;
+    // Whole integers have a code for each size and sign, so that the common case is one switch.
+    static final int S8 = 0;
+    static final int U8 = 1;
+    static final int S16 = 2;
+    static final int U16 = 3;
+    static final int S32 = 4;
+    static final int U32 = 5;
+    static final int S64 = 6;
+    static final int U64 = 7;
+    static final int TEXT = 8;
+    static final int OBJECT = 9;
+    static final int ARRAY = 10;
+    static final int BITS = 11;
+    static final int INT128 = 12;
+    static final int BOOL = 13;
+    static final int ENUM = 14;
+    static final int FLOAT = 15;
+    static final int POINTER = 16;
 
     private static final byte[] TRUE = "true".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FALSE = "false".getBytes(StandardCharsets.US_ASCII);
@@ -69,7 +78,13 @@ final class Plan {
         steps.add(null);
         int code = switch (shape) {
             case Shape.Scalar sc -> switch (sc.kind()) {
-                case INT -> sc.bitfield() ? BITS : sc.size() == 16 ? INT128 : INT;
+                case INT -> sc.bitfield() ? BITS : switch (sc.size()) {
+                    case 1 -> sc.signed() ? S8 : U8;
+                    case 2 -> sc.signed() ? S16 : U16;
+                    case 4 -> sc.signed() ? S32 : U32;
+                    case 8 -> sc.signed() ? S64 : U64;
+                    default -> INT128;
+                };
                 case BOOL -> BOOL;
                 case ENUM -> ENUM;
                 case FLOAT -> FLOAT;
@@ -123,22 +138,45 @@ final class Plan {
 
     /**
      * The value of step {@code i} at {@code at}, whose bytes up to {@code limit} the record holds:
-     * as JSON, or as a table cell shows it (strings, enum names and pointers unquoted).
+     * as JSON, or as a table cell shows it (strings, enum names and pointers unquoted). The
+     * common kinds are here, the rest in {@link #rare}, so that this stays small enough to inline.
      */
     void value(int i, MemorySegment s, long at, long limit, TextBuffer out, boolean json) {
         Op op = ops[i];
         switch (op.code()) {
-            case INT -> {
-                Shape.Scalar sc = op.scalar();
-                long v = Scalars.whole(s, at, sc.size(), sc.signed());
-                if (sc.signed()) {
-                    out.decimal(v);
-                } else {
-                    out.unsignedDecimal(v);
-                }
+            case S8 -> out.decimal(s.get(ValueLayout.JAVA_BYTE, at));
+            case U8 -> out.decimal(s.get(ValueLayout.JAVA_BYTE, at) & 0xff);
+            case S16 -> out.decimal(s.get(Scalars.S16, at));
+            case U16 -> out.decimal(s.get(Scalars.S16, at) & 0xffff);
+            case S32 -> out.decimal(s.get(Scalars.S32, at));
+            case U32 -> out.decimal(s.get(Scalars.S32, at) & 0xffffffffL);
+            case S64 -> out.decimal(s.get(Scalars.S64, at));
+            case U64 -> out.unsignedDecimal(s.get(Scalars.S64, at));
+            case TEXT -> CString.write(s, at, op.size() > 0 ? op.size() : flexibleLength(op, at, limit), out, json);
+            case OBJECT -> object(i + 1, op.end(), s, at, limit, out);
+            case ARRAY -> array(i, s, at, limit, out);
+            default -> rare(op, s, at, out, json);
+        }
+    }
+
+    private void array(int i, MemorySegment s, long at, long limit, TextBuffer out) {
+        Shape.Array a = (Shape.Array) ops[i].shape();
+        long count = a.flexible() ? (a.stride() == 0 ? 0 : (limit - at) / a.stride()) : a.count();
+        out.put((byte) '[');
+        for (long k = 0; k < count; k++) {
+            if (k > 0) {
+                out.put((byte) ',');
             }
+            value(i + 1, s, at + k * a.stride(), limit, out, true);
+        }
+        out.put((byte) ']');
+    }
+
+    /** Bitfields, 128-bit integers, bools, enums, floats and pointers. */
+    private static void rare(Op op, MemorySegment s, long at, TextBuffer out, boolean json) {
+        Shape.Scalar sc = op.scalar();
+        switch (op.code()) {
             case BITS -> {
-                Shape.Scalar sc = op.scalar();
                 long v = Scalars.bits(s, at, sc.size(), sc.shift(), sc.bits(), sc.signed());
                 if (sc.signed()) {
                     out.decimal(v);
@@ -147,21 +185,19 @@ final class Plan {
                 }
             }
             case INT128 -> {
-                boolean signed = op.scalar().signed();
-                if (Scalars.fitsLong(s, at, signed)) {
+                if (Scalars.fitsLong(s, at, sc.signed())) {
                     long v = s.get(Scalars.S64, at);
-                    if (signed) {
+                    if (sc.signed()) {
                         out.decimal(v);
                     } else {
                         out.unsignedDecimal(v);
                     }
                 } else {
-                    out.ascii(Scalars.int128(s, at, signed).toString());
+                    out.ascii(Scalars.int128(s, at, sc.signed()).toString());
                 }
             }
-            case BOOL -> out.put(Scalars.read(s, at, op.scalar()) != 0 ? TRUE : FALSE);
+            case BOOL -> out.put(Scalars.read(s, at, sc) != 0 ? TRUE : FALSE);
             case ENUM -> {
-                Shape.Scalar sc = op.scalar();
                 long v = Scalars.read(s, at, sc);
                 int name = sc.names().find(v);
                 if (name >= 0) {
@@ -172,29 +208,15 @@ final class Plan {
                     out.unsignedDecimal(v);
                 }
             }
-            case FLOAT -> floating(op.scalar().size(), Scalars.floating(s, at, op.scalar().size()), out, json);
+            case FLOAT -> floating(sc.size(), Scalars.floating(s, at, sc.size()), out, json);
             case POINTER -> {
                 if (json) {
                     out.put((byte) '"');
                 }
-                out.hex(Scalars.read(s, at, op.scalar()));
+                out.hex(Scalars.read(s, at, sc));
                 if (json) {
                     out.put((byte) '"');
                 }
-            }
-            case TEXT -> CString.write(s, at, op.size() > 0 ? op.size() : flexibleLength(op, at, limit), out, json);
-            case OBJECT -> object(i + 1, op.end(), s, at, limit, out);
-            case ARRAY -> {
-                Shape.Array a = (Shape.Array) op.shape();
-                long count = a.flexible() ? (a.stride() == 0 ? 0 : (limit - at) / a.stride()) : a.count();
-                out.put((byte) '[');
-                for (long k = 0; k < count; k++) {
-                    if (k > 0) {
-                        out.put((byte) ',');
-                    }
-                    value(i + 1, s, at + k * a.stride(), limit, out, true);
-                }
-                out.put((byte) ']');
             }
             default -> throw new IllegalStateException("step code " + op.code());
         }

@@ -62,13 +62,18 @@ final class Table {
             }
             if (c < top.length - 1) {
                 // A cell wider than its column pushes the next ones right; later slack takes it back.
-                int pad = widths[c] - out.codePointsSince(start) - carry;
+                int pad = widths[c] - cellWidth(op, start, out) - carry;
                 carry = Math.max(0, -pad);
                 out.spaces(pad);
                 out.put((byte) ' ');
             }
         }
         out.endLine();
+    }
+
+    /** Characters in the cell from {@code start}: only strings, and JSON holding them, may be other than ASCII. */
+    private static int cellWidth(Plan.Op op, int start, TextBuffer out) {
+        return op.shape() instanceof Shape.Scalar ? out.length() - start : out.codePointsSince(start);
     }
 
     /** The widest a value of the step's type prints. */

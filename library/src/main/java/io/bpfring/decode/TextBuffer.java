@@ -21,20 +21,7 @@ public final class TextBuffer {
     /** Lines collect up to this many bytes before they go to the stream: a few system calls a second, not one a record. */
     public static final int FLUSH_AT = 64 * 1024;
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** "00" .. "99", two digits at a time. */
-    private static final byte[] PAIRS = new byte[200];
-    private static final long[] POWERS = new long[19];
-
-    static {
-        POWERS[0] = 1;
-        for (int i = 1; i < POWERS.length; i++) {
-            POWERS[i] = POWERS[i - 1] * 10;
-        }
-        for (int i = 0; i < 100; i++) {
-            PAIRS[2 * i] = (byte) ('0' + i / 10);
-            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
-        }
-    }
+    private static final long ASCII_ZEROS = 0x30303030_30303030L;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -129,13 +116,17 @@ public final class TextBuffer {
         }
     }
 
-    /** Room for {@code n} more bytes; returns where they go. */
+    /** Room for {@code n} more bytes; returns where they go. Small, so that the compiler inlines it everywhere. */
     int reserve(int n) {
         int at = length;
         if (bytes.length - at < n) {
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, at + n));
+            grow(n);
         }
         return at;
+    }
+
+    private void grow(int n) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
     }
 
     void advance(int n) {
@@ -215,39 +206,50 @@ public final class TextBuffer {
         }
     }
 
-    /** A non-negative long in decimal, written from its end two digits at a time, in int arithmetic once it fits. */
+    /** A non-negative long in decimal, in groups of eight digits made eight bytes at a time. */
     private void digits(long v) {
-        int n = width(v);
-        int at = reserve(n);
-        int i = at + n;
-        while (v > Integer.MAX_VALUE) {
-            long q = v / 100;
-            int pair = (int) (v - q * 100);
-            v = q;
-            bytes[--i] = PAIRS[2 * pair + 1];
-            bytes[--i] = PAIRS[2 * pair];
-        }
-        int x = (int) v;
-        while (x >= 100) {
-            int q = x / 100;
-            int pair = x - q * 100;
-            x = q;
-            bytes[--i] = PAIRS[2 * pair + 1];
-            bytes[--i] = PAIRS[2 * pair];
-        }
-        if (x >= 10) {
-            bytes[--i] = PAIRS[2 * x + 1];
-            bytes[--i] = PAIRS[2 * x];
+        if (v < 100_000_000) {
+            leading((int) v);
+        } else if (v < 10_000_000_000_000_000L) {
+            leading((int) (v / 100_000_000));
+            eight((int) (v % 100_000_000));
         } else {
-            bytes[--i] = (byte) ('0' + x);
+            long high = v / 100_000_000;
+            leading((int) (high / 100_000_000));
+            eight((int) (high % 100_000_000));
+            eight((int) (v % 100_000_000));
         }
-        length = at + n;
     }
 
-    /** Decimal digits of a non-negative long: log10 from the bit length (1233 / 4096 ~ log10 2), then one compare. */
-    static int width(long v) {
-        int t = ((64 - Long.numberOfLeadingZeros(v)) * 1233) >>> 12;
-        return Math.max(1, t + 1 - (v < POWERS[t] ? 1 : 0));
+    /** {@code x < 10^8} without leading zeros. */
+    private void leading(int x) {
+        long digits = eightDigits(x);
+        int zeros = x == 0 ? 7 : Long.numberOfTrailingZeros(digits) >>> 3;
+        int at = reserve(8);
+        LONGS.set(bytes, at, (digits + ASCII_ZEROS) >>> (zeros * 8));
+        length = at + 8 - zeros;
+    }
+
+    /** {@code x < 10^8} as eight digits. */
+    private void eight(int x) {
+        int at = reserve(8);
+        LONGS.set(bytes, at, eightDigits(x) + ASCII_ZEROS);
+        length = at + 8;
+    }
+
+    /**
+     * The eight decimal digits of {@code x < 10^8} as byte values 0-9, the first in the lowest
+     * byte, so that a little-endian store writes them in order. Split in halves, quarters and
+     * digits with multiplications that divide every lane of the word at once (Lemire's method):
+     * {@code n * 10486 >>> 20} is {@code n / 100} below 10^4, {@code n * 103 >>> 10} is
+     * {@code n / 10} below 100.
+     */
+    static long eightDigits(int x) {
+        long halves = (x / 10_000) | ((long) (x % 10_000) << 32);
+        long hundreds = ((halves * 10486) >>> 20) & 0x0000007f_0000007fL;
+        long quarters = ((halves - 100 * hundreds) << 16) + hundreds;
+        long tens = ((quarters * 103) >>> 10) & 0x000f000f_000f000fL;
+        return tens + ((quarters - 10 * tens) << 8);
     }
 
     /** {@code 0x} and the 64 bits in lower-case hex, no leading zeros. */
