@@ -1,6 +1,7 @@
 package io.bpfring.decode;
 
 import io.bpfring.btf.Btf;
+import io.bpfring.ring.RecordView;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -16,7 +17,10 @@ import java.util.Objects;
  * <pre>{@code
  * RecordDecoder events = RecordDecoder.forStruct(btf, "event");
  * TextBuffer out = new TextBuffer(System.out);
- * reader.poll(view -> events.writeJson(ring, view.offset(), view.length(), out));
+ * RingBufReader reader = RingBufReader.of(ringMap, view -> {
+ *     events.writeJson(view, out);
+ *     return true;
+ * });
  * out.flush();
  * }</pre>
  *
@@ -107,6 +111,14 @@ public final class RecordDecoder {
         return out.toString();
     }
 
+    /**
+     * Writes a ring record as one line of JSON, from the view a {@code RecordHandler} gets;
+     * returns whether it held the whole struct.
+     */
+    public boolean writeJson(RecordView record, TextBuffer out) {
+        return writeJson(record.data(), record.offset(), record.length(), out);
+    }
+
     /** The table's header line, without a newline: the field names in capitals, padded to their columns. */
     public String tableHeader() {
         return table.header();
@@ -130,6 +142,11 @@ public final class RecordDecoder {
     /** Writes the record that is all of {@code record} as one table row. */
     public boolean writeRow(MemorySegment record, TextBuffer out) {
         return writeRow(record, 0, length(record), out);
+    }
+
+    /** Writes a ring record as one table row, from the view a {@code RecordHandler} gets. */
+    public boolean writeRow(RecordView record, TextBuffer out) {
+        return writeRow(record.data(), record.offset(), record.length(), out);
     }
 
     /** Where reading must stop: the record's end. */

@@ -2,6 +2,7 @@ package io.bpfring.decode;
 
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
+import io.bpfring.ring.RecordView;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -39,6 +40,28 @@ class DecodeFixturesTest {
         assertEquals("""
                 {"pid":1,"comm":"true","filename":"/bin/true"}
                 {"pid":-2,"comm":"","filename":""}
+                """, out.toString());
+    }
+
+    /** As a ring handler gets records: a view over the ring's memory, moved from record to record. */
+    @Test
+    void fromTheRecordViewOfARing() {
+        RecordDecoder events = RecordDecoder.forStruct(Records.btf("execsnoop_perfbuf.bpf.o"), "event");
+        MemorySegment ring = MemorySegment.ofArray(new byte[2 * 544]);
+        MemorySegment.copy(Records.execEvent(1, "a", "/x"), 0, ring, 8, 532);
+        MemorySegment.copy(Records.execEvent(2, "b", "/y"), 0, ring, 544 + 8, 532);
+        RecordView view = new RecordView(ring);
+        TextBuffer out = new TextBuffer();
+        view.set(8, 532, 0);
+        assertTrue(events.writeJson(view, out));
+        view.set(544 + 8, 20, 544);
+        assertFalse(events.writeJson(view, out), "20 bytes hold pid and comm, not filename");
+        view.set(8, 532, 0);
+        events.writeRow(view, out);
+        assertEquals("""
+                {"pid":1,"comm":"a","filename":"/x"}
+                {"pid":2,"comm":"b"}
+                1           a                /x
                 """, out.toString());
     }
 

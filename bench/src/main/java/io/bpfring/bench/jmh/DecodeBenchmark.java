@@ -5,6 +5,7 @@ import io.bpfring.btf.BtfType;
 import io.bpfring.btf.BtfWriter;
 import io.bpfring.decode.RecordDecoder;
 import io.bpfring.decode.TextBuffer;
+import io.bpfring.ring.RecordView;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -52,6 +53,7 @@ public class DecodeBenchmark {
 
     private Arena arena;
     private MemorySegment ring;
+    private RecordView view;
     private RecordDecoder decoder;
     private int stride;
     private int size;
@@ -65,6 +67,7 @@ public class DecodeBenchmark {
         stride = (size + 8 + 7) & ~7; // payload and the next record's header, 8-byte aligned
         arena = Arena.ofShared();
         ring = arena.allocate((long) stride * RECORDS, 8);
+        view = new RecordView(ring);
         Random random = new Random(42);
         List<String> comms = List.of("bash", "sh", "ls", "cat", "python3", "systemd-journal", "kworker/u8:2", "git");
         List<String> files = List.of("/usr/bin/ls", "/bin/sh", "/usr/lib/systemd/systemd-journald", "/usr/bin/git",
@@ -123,6 +126,17 @@ public class DecodeBenchmark {
     public int json() {
         for (int i = 0; i < RECORDS; i++) {
             decoder.writeJson(ring, (long) i * stride, size, out);
+        }
+        return out.length();
+    }
+
+    /** As a ring handler does it: from the {@link RecordView} of each record. */
+    @Benchmark
+    @OperationsPerInvocation(RECORDS)
+    public int jsonFromView() {
+        for (int i = 0; i < RECORDS; i++) {
+            view.set((long) i * stride, size, i);
+            decoder.writeJson(view, out);
         }
         return out.length();
     }
