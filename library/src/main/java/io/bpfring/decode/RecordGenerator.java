@@ -33,7 +33,7 @@ import java.util.TreeSet;
 public final class RecordGenerator {
     /** Names a record or its view has already, that a field's accessor must not take. */
     private static final String[] RECORD_NAMES = {"getClass", "notify", "notifyAll", "wait", "hashCode", "toString",
-            "clone", "finalize", "equals", "decode", "SIZE", "View"};
+            "clone", "finalize", "equals", "decode", "read", "SIZE", "View"};
     private static final String[] VIEW_NAMES = {"getClass", "notify", "notifyAll", "wait", "hashCode", "toString",
             "clone", "finalize", "equals", "wrap", "place", "toRecord", "SIZE", "s", "at", "end"};
 
@@ -134,6 +134,7 @@ public final class RecordGenerator {
     }
 
     private String imports() {
+        helpers.add("Objects"); // wrap and decode check their bounds
         StringBuilder b = new StringBuilder();
         b.append("import java.lang.foreign.MemorySegment;\n");
         b.append("import java.lang.foreign.ValueLayout;\n");
@@ -209,10 +210,16 @@ public final class RecordGenerator {
         line(in, "/** Decodes a record; one shorter than {@link #SIZE} reads as if zero-filled. */");
         line(in, "public static " + name + " decode(MemorySegment record) {");
         line(in + "    ", "MemorySegment s = " + helper("full") + "(record, SIZE);");
-        line(in + "    ", "return decode(s, 0, s.byteSize());");
+        line(in + "    ", "return read(s, 0, s.byteSize());");
         line(in, "}");
         line(in, "");
-        line(in, "private static " + name + " decode(MemorySegment s, long at, long end) {");
+        line(in, "/** Decodes the record of {@code length} bytes at {@code offset} of {@code data}, e.g. a ring's. */");
+        line(in, "public static " + name + " decode(MemorySegment data, long offset, long length) {");
+        line(in + "    ", "Objects.checkFromIndexSize(offset, length, data.byteSize());");
+        line(in + "    ", "return length >= SIZE ? read(data, offset, offset + length) : decode(data.asSlice(offset, length));");
+        line(in, "}");
+        line(in, "");
+        line(in, "private static " + name + " read(MemorySegment s, long at, long end) {");
         if (components.isEmpty()) {
             line(in + "    ", "return new " + name + "();");
         } else {
@@ -257,11 +264,20 @@ public final class RecordGenerator {
         line(in, "");
         line(in, "/** Views {@code record}, which must hold the whole struct; returns this view. */");
         line(in, "public View wrap(MemorySegment record) {");
-        line(body, "if (record.byteSize() < SIZE) {");
-        line(body + "    ", "throw new IllegalArgumentException(\"a record of \" + record.byteSize()");
+        line(body, "return wrap(record, 0, record.byteSize());");
+        line(in, "}");
+        line(in, "");
+        line(in, "/**");
+        line(in, " * Views the record of {@code length} bytes at {@code offset} of {@code data}, e.g. a ring's");
+        line(in, " * memory, without a slice; it must hold the whole struct. Returns this view.");
+        line(in, " */");
+        line(in, "public View wrap(MemorySegment data, long offset, long length) {");
+        line(body, "Objects.checkFromIndexSize(offset, length, data.byteSize());");
+        line(body, "if (length < SIZE) {");
+        line(body + "    ", "throw new IllegalArgumentException(\"a record of \" + length");
         line(body + "            ", "+ \" bytes is shorter than " + literalBody(struct.cName()) + " (\" + SIZE + \" bytes)\");");
         line(body, "}");
-        line(body, "return place(record, 0, record.byteSize());");
+        line(body, "return place(data, offset, offset + length);");
         line(in, "}");
         line(in, "");
         line(in, "private View place(MemorySegment s, long at, long end) {");
@@ -309,7 +325,7 @@ public final class RecordGenerator {
         line(in, "");
         line(in, "/** The whole record, decoded. */");
         line(in, "public " + name + " toRecord() {");
-        line(body, "return " + name + ".decode(s, at, end);");
+        line(body, "return " + name + ".read(s, at, end);");
         line(in, "}");
         line(indent, "}");
     }
@@ -428,7 +444,7 @@ public final class RecordGenerator {
         return switch (shape) {
             case Shape.Scalar sc -> scalar(sc, o);
             case Shape.Text t -> helper("string") + "(s, " + o + ", " + (t.flexible() ? "end - (" + o + ")" : t.length()) + ")";
-            case Shape.Struct s -> records.get(s) + ".decode(s, " + o + ", end)";
+            case Shape.Struct s -> records.get(s) + ".read(s, " + o + ", end)";
             case Shape.Array a -> {
                 String count = a.flexible()
                         ? helper("count") + "(end - (" + o + "), " + a.stride() + ")"

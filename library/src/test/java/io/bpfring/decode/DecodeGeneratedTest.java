@@ -75,6 +75,14 @@ class DecodeGeneratedTest {
         assertEquals(16L, ((MemorySegment) call(view, "commBytes")).byteSize());
         assertEquals("Event[pid=7, comm=true, filename=/bin/true]", call(view, "toRecord").toString());
         assertThrows(IllegalArgumentException.class, () -> call(view, "wrap", MemorySegment.ofArray(new byte[531])));
+        // In place in a ring's memory, without a slice.
+        MemorySegment ring = MemorySegment.ofArray(new byte[1024]);
+        MemorySegment.copy(Records.execEvent(8, "ls", "/bin/ls"), 0, ring, 200, 532);
+        call(view, "wrap", ring, 200L, 532L);
+        assertEquals("ls", call(view, "comm"));
+        assertEquals("Event[pid=8, comm=ls, filename=/bin/ls]", event.getMethod("decode", MemorySegment.class,
+                long.class, long.class).invoke(null, ring, 200L, 532L).toString());
+        assertThrows(IndexOutOfBoundsException.class, () -> call(view, "wrap", ring, 600L, 532L));
         // A short record decodes as if zero-filled.
         Object cut = decode(event, Records.execEvent(9, "sh", "/bin/sh").asSlice(0, 8));
         assertEquals("Event[pid=9, comm=sh, filename=]", cut.toString());
