@@ -12,6 +12,12 @@ final class Libc {
     private static final MethodHandle GETPID = function("getpid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle GETPPID = function("getppid", FunctionDescriptor.of(JAVA_INT));
 
+    /** getppid's system call number, as raw_syscalls/sys_enter passes it. */
+    static final int GETPPID_NR = switch (System.getProperty("os.arch")) {
+        case "amd64", "x86_64" -> 110;
+        default -> 173; // the generic table: aarch64, riscv64, loongarch64
+    };
+
     private Libc() {
     }
 
