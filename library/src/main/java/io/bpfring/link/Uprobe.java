@@ -211,4 +211,12 @@ public final class Uprobe {
             throw new UncheckedIOException("cannot read " + maps, e);
         }
     }
+
+    /** What it probes, before the binary is found, e.g. {@code uretprobe libc.so.6:getpid}. */
+    @Override
+    public String toString() {
+        return (returning ? "uretprobe " : "uprobe ") + binary + ":" + (function != null
+                ? function + (offset != 0 ? "+" + offset : "") : "0x" + Long.toHexString(offset))
+                + (pid >= 0 ? " in pid " + pid : "");
+    }
 }
