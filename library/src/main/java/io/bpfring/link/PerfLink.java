@@ -48,10 +48,14 @@ final class PerfLink {
      * @param cookie what {@code bpf_get_attach_cookie()} returns in the program
      */
     static Link attach(BpfProgram program, int perfFd, long cookie, String what) {
+        return new Link(program.name(), what, link(program, perfFd, cookie, what), perfFd);
+    }
+
+    /** {@link #attach}, returning the BPF link's fd. */
+    static int link(BpfProgram program, int perfFd, long cookie, String what) {
         try {
-            int fd = Bpf.linkCreate(program, perfFd, AttachType.PERF_EVENT, 0,
+            return Bpf.linkCreate(program, perfFd, AttachType.PERF_EVENT, 0,
                     attr -> BpfAttr.LinkCreate.PERF_EVENT_BPF_COOKIE.set(attr, cookie), what, PerfLink::linkAdvice);
-            return new Link(program.name(), what, fd, perfFd);
         } catch (RuntimeException e) {
             Sys.close(perfFd);
             throw e;
