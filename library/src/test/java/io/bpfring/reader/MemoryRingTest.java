@@ -1,6 +1,7 @@
 package io.bpfring.reader;
 
 import io.bpfring.ring.CorruptRingException;
+import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingProducer;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -50,16 +54,17 @@ class MemoryRingTest {
     void manyProducersOneConsumerNothingLostNothingReordered(boolean sharedFile) throws Exception {
         int producers = 2;
         long perProducer = 300_000;
-        try (MemoryRing ring = sharedFile ? MemoryRing.create(dir.resolve("ring"), 16 * 1024)
-                : MemoryRing.inMemory(16 * 1024)) {
-            List<Thread> threads = new ArrayList<>();
+        // The ring closes first, so producers still running after a failure stop at once.
+        try (ExecutorService threads = Executors.newFixedThreadPool(producers);
+             MemoryRing ring = ring(sharedFile)) {
+            List<CompletableFuture<Void>> producing = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 int id = p;
-                threads.add(Thread.ofPlatform().start(() -> {
+                producing.add(CompletableFuture.runAsync(() -> {
                     for (long seq = 0; seq < perProducer; seq++) {
                         put(ring, id, seq, lengthOf(seq));
                     }
-                }));
+                }, threads));
             }
             long[] next = new long[producers];
             long[] lastPosition = {-1};
@@ -74,20 +79,38 @@ class MemoryRingTest {
                 lastPosition[0] = record.position();
                 total[0]++;
             };
-            while (total[0] < producers * perProducer) {
-                ring.poll(r -> {
-                    check.accept(r);
-                    return true;
-                }, LONG);
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            pollUntil(ring, r -> {
+                check.accept(r);
+                return true;
+            }, () -> total[0] == producers * perProducer, () -> producing.forEach(producer -> {
+                if (producer.isCompletedExceptionally()) {
+                    producer.join(); // throws what failed the producer
+                }
+            }));
+            CompletableFuture.allOf(producing.toArray(CompletableFuture[]::new)).get(LONG.toSeconds(), TimeUnit.SECONDS);
             assertEquals(producers * perProducer, total[0]);
             assertEquals(0, ring.consume(r -> true), "nothing duplicated");
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
             assertEquals(0, ring.lost());
+        }
+    }
+
+    /**
+     * Polls until {@code done}. A test that goes wrong fails instead of waiting forever: when a
+     * poll finds nothing, {@code checkProducers} throws if a producer failed, and a whole
+     * {@link #LONG} without a record fails the test.
+     */
+    private static void pollUntil(MemoryRing ring, RecordHandler handler, BooleanSupplier done,
+                                  Runnable checkProducers) {
+        long lastRecord = System.nanoTime();
+        while (!done.getAsBoolean()) {
+            if (ring.poll(handler, Duration.ofMillis(100)) > 0) {
+                lastRecord = System.nanoTime();
+            } else {
+                checkProducers.run();
+                assertTrue(System.nanoTime() - lastRecord < LONG.toNanos(), "no record for " + LONG);
+            }
         }
     }
 
@@ -181,6 +204,10 @@ class MemoryRingTest {
         assertThrows(IllegalStateException.class, () -> closed.reserve(8));
     }
 
+    private MemoryRing ring(boolean sharedFile) {
+        return sharedFile ? MemoryRing.create(dir.resolve("ring"), 16 * 1024) : MemoryRing.inMemory(16 * 1024);
+    }
+
     private Process producer(Path file, int id, String what) throws Exception {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
@@ -191,25 +218,30 @@ class MemoryRingTest {
     @Test
     void producersInOtherProcessesAndADeadOneThatHeldAReservation() throws Exception {
         Path file = dir.resolve("ring");
+        List<Process> processes = new ArrayList<>();
         try (MemoryRing ring = MemoryRing.create(file, 8192)) {
             Process holder = producer(file, 7, "hold");
+            processes.add(holder);
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
             assertTrue(out.readLine().startsWith("holding"));
             Process writer = producer(file, 8, "20000");
+            processes.add(writer);
             long[] next = {0};
             // The held reservation blocks everything behind it while its process lives.
             Thread.sleep(200);
             assertEquals(0, ring.consume(r -> true));
             holder.destroyForcibly().waitFor();
-            while (next[0] < 20000) {
-                ring.poll(r -> {
-                    assertEquals(8, r.getInt(0));
-                    assertEquals(next[0]++, r.getLong(8));
-                    return true;
-                }, LONG);
-            }
-            assertEquals(0, writer.waitFor());
+            pollUntil(ring, r -> {
+                assertEquals(8, r.getInt(0));
+                assertEquals(next[0]++, r.getLong(8));
+                return true;
+            }, () -> next[0] == 20000, () -> assertTrue(writer.isAlive(),
+                    () -> "the writer exited (" + writer.exitValue() + ") before all its records came"));
+            assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, writer.exitValue());
             assertEquals(1, ring.lost(), "the dead producer's record is skipped and counted");
+        } finally {
+            processes.forEach(Process::destroyForcibly);
         }
     }
 }
