@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -206,6 +212,122 @@ class MemoryRingTest {
 
     private MemoryRing ring(boolean sharedFile) {
         return sharedFile ? MemoryRing.create(dir.resolve("ring"), 16 * 1024) : MemoryRing.inMemory(16 * 1024);
+    }
+
+    /** Lines of /proc/self/maps that map a ring of this test: an anonymous ring's memfd, or a file in its folder. */
+    private long ringMappings() throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.filter(line -> line.contains("memfd:bpfring") || line.contains(dir.toString())).count();
+        }
+    }
+
+    @ParameterizedTest(name = "shared file: {0}")
+    @ValueSource(booleans = {false, true})
+    void closeFromAnotherThreadEndsASleepingPollAtOnce(boolean sharedFile) throws Exception {
+        long mappings = ringMappings();
+        MemoryRing ring = ring(sharedFile);
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+        Thread.sleep(100); // let it sleep on the futex; a close before that ends it all the same
+        ring.close();
+        assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
+        assertEquals(mappings, ringMappings(), "unmapped once the poll has returned");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.poll(r -> true, LONG));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void aHandlerRunningAtCloseFinishesItsBatchBeforeTheRingIsUnmapped() throws Exception {
+        long mappings = ringMappings();
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        put(ring, 1, 41);
+        put(ring, 1, 42);
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> {
+            inHandler.countDown();
+            awaitLatch(closed);
+            seen.add(r.getLong(8)); // reads the record after another thread closed the ring
+            return true;
+        }, LONG));
+        assertTrue(inHandler.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        ring.close();
+        assertThrows(IllegalStateException.class, () -> ring.reserve(8), "closed for everyone else at once");
+        closed.countDown();
+        assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS), "what was committed is delivered");
+        assertEquals(List.of(41L, 42L), seen);
+        assertEquals(mappings, ringMappings());
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aHandlerMayCloseItsRing() throws Exception {
+        long mappings = ringMappings();
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        for (long seq = 0; seq < 3; seq++) {
+            put(ring, 1, seq);
+        }
+        List<Long> seen = new ArrayList<>();
+        assertEquals(3, ring.poll(r -> {
+            seen.add(r.getLong(8));
+            ring.close();
+            return true;
+        }, LONG));
+        assertEquals(List.of(0L, 1L, 2L), seen);
+        assertThrows(IllegalStateException.class, () -> ring.consume(r -> true));
+        assertEquals(mappings, ringMappings());
+    }
+
+    /**
+     * Producers that wake the consumer with every commit, and a consumer that sleeps between
+     * them, while another thread closes the ring: each of them ends soon after, either normally or
+     * with the ring's IllegalStateException, never with an error of a system call on memory that
+     * is gone.
+     */
+    @Test
+    void closingRacesWithWakingProducersAndASleepingConsumer() throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
+            for (int round = 0; round < 100; round++) {
+                MemoryRing ring = MemoryRing.inMemory(4096);
+                AtomicLong polls = new AtomicLong();
+                List<CompletableFuture<?>> users = new ArrayList<>();
+                for (int p = 0; p < 2; p++) {
+                    users.add(CompletableFuture.runAsync(() -> {
+                        while (true) {
+                            long position = ring.reserve(8);
+                            if (position >= 0) {
+                                ring.commit(position, RingProducer.FORCE_WAKEUP);
+                            }
+                        }
+                    }, threads));
+                }
+                users.add(CompletableFuture.runAsync(() -> {
+                    while (ring.poll(r -> true, LONG) > 0) {
+                        polls.incrementAndGet();
+                    }
+                }, threads));
+                while (polls.get() < 10) {
+                    Thread.onSpinWait();
+                }
+                ring.close();
+                for (CompletableFuture<?> user : users) {
+                    try {
+                        user.get(2, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof IllegalStateException)) {
+                            throw new AssertionError("round " + round + ": not a closed ring's error", e.getCause());
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private Process producer(Path file, int id, String what) throws Exception {
