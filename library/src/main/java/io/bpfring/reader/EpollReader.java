@@ -135,7 +135,7 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
             boolean waitFirst = !busy && waitsFirst();
             while (true) {
                 if (waitFirst) {
-                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                    await(timeout == null ? -1 : millisUntil(deadline));
                 }
                 int delivered = consumeAll(Long.MAX_VALUE);
                 if (delivered > 0 || stopRequested || closed) {
@@ -152,11 +152,26 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
                 if (busy) {
                     Thread.onSpinWait();
                 } else if (!waitFirst && !hasUnannouncedRecord()) {
-                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                    await(timeout == null ? -1 : millisUntil(deadline));
                 }
             }
         } finally {
             exit();
+        }
+    }
+
+    /**
+     * Sleeps in epoll, and resets the eventfd whenever it woke us. The flags say why it rang: a
+     * wakeup() that a poll took from its flag before its signal landed leaves the eventfd
+     * readable, and a level-triggered epoll would then return at once, poll after poll, until
+     * the next wakeup().
+     */
+    private void await(int timeoutMillis) {
+        int ready = epoll.await(timeoutMillis);
+        for (int i = 0; i < ready; i++) {
+            if (epoll.data(i) == EVENTFD_DATA) {
+                wakeups.drain();
+            }
         }
     }
 
