@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public abstract sealed class EpollReader implements AutoCloseable permits RingBufReader, PerfBufReader {
     private static final long EVENTFD_DATA = -1;
 
-    final Epoll epoll = new Epoll(16);
-    private final EventFd wakeups = new EventFd();
+    final Epoll epoll;
+    private final EventFd wakeups;
     private final ReentrantLock consuming = new ReentrantLock();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean closed;
@@ -28,13 +28,20 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
     boolean stopRequested;
 
     EpollReader() {
+        Epoll epoll = new Epoll(16);
+        EventFd wakeups = null;
         try {
+            wakeups = new EventFd();
             epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
         } catch (RuntimeException e) {
-            wakeups.close();
+            if (wakeups != null) {
+                wakeups.close();
+            }
             epoll.close();
             throw e;
         }
+        this.epoll = epoll;
+        this.wakeups = wakeups;
     }
 
     /** Delivers at most {@code max} records from every buffer; stops early when {@link #stopRequested}. */

@@ -5,12 +5,18 @@ import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Opening and closing maps, programs and readers returns every fd and mapping. */
 class ResourceHygieneTest {
@@ -53,6 +59,37 @@ class ResourceHygieneTest {
         }
         assertEquals(fds, openFds(), "open fds");
         assertEquals(mappings, bpfMappings(), "BPF and perf mappings");
+    }
+
+    /**
+     * Readers and writers made with too few fds left fail half-way, after opening some: they
+     * close what they opened. Run in a process of its own, whose fd limit is low enough to fill.
+     */
+    @Test
+    void aConstructorThatFailsHalfWayClosesTheFdsItOpened() throws Exception {
+        Kernel.require();
+        Process child = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec \"$@\"", "sh",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                FdExhaustionProcess.class.getName())
+                .redirectErrorStream(true).start();
+        List<String> lines;
+        try (BufferedReader out = child.inputReader()) {
+            lines = out.lines().toList();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, child.exitValue(), String.join("\n", lines));
+        Set<String> halfWay = new TreeSet<>();
+        for (String line : lines) {
+            String[] f = line.split(" "); // kind, free slots, outcome, slots free after
+            assertEquals(f[1], f[3], "fds left open: " + line);
+            if (!f[1].equals("0") && !f[2].equals("ok")) {
+                halfWay.add(f[0]);
+            }
+        }
+        assertEquals(Set.of("perfbuf", "ringbuf", "userringbuf"), halfWay, String.join("\n", lines));
     }
 
     @Test
