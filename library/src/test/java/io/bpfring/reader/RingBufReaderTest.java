@@ -4,11 +4,14 @@ import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Helper;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingLayout;
+import io.bpfring.sys.Epoll;
 import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -434,13 +437,17 @@ class RingBufReaderTest {
         }
     }
 
-    @Test
-    void closeFromAnotherThreadEndsPollAndReleasesTheReader() throws Exception {
-        RingBufReader reader = RingBufReader.of(ring, this::collect);
-        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adaptive", "producer-controlled", "busy"})
+    void closeFromAnotherThreadEndsPollAtOnceAndReleasesTheReader(String poll) throws Exception {
+        RingBufReader reader = new RingBufReader();
+        reader.add(ring, this::collect,
+                poll.equals("producer-controlled") ? Notification.PRODUCER_CONTROLLED : Notification.ADAPTIVE);
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(
+                () -> poll.equals("busy") ? reader.busyPoll(LONG) : reader.poll(LONG));
         Thread.sleep(50);
         reader.close();
-        assertEquals(0, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> reader.poll(LONG));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertThrows(IllegalStateException.class, reader::consume);
@@ -474,8 +481,15 @@ class RingBufReaderTest {
 
     @Test
     void theEpollFdIsReadableForOwnEventLoops() {
-        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
-            assertTrue(reader.epollFd() >= 0);
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect);
+             Epoll own = new Epoll(1)) {
+            own.add(reader.epollFd(), Epoll.EPOLLIN, 7);
+            assertEquals(0, own.await(0), "nothing to read yet");
+            emitter.output(8, 1);
+            assertEquals(1, own.await((int) LONG.toMillis()));
+            assertEquals(7, own.data(0));
+            assertEquals(1, reader.consume());
+            assertEquals(0, own.await(0), "all read: not readable any more");
         }
     }
 
