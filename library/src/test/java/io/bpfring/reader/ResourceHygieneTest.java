@@ -3,7 +3,9 @@ package io.bpfring.reader;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
+import io.bpfring.testing.PerfEmitter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,9 +20,22 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Opening and closing maps, programs and readers returns every fd and mapping. */
+/** Opening and closing maps, programs, readers and rings returns every fd and mapping. */
 class ResourceHygieneTest {
     private static final int ROUNDS = 1000;
+    /** Open/close cycles of each ring kind: 10^4 take about 25 s in all; below a hundred the slacks hide a leak. */
+    private static final int CYCLES = Integer.getInteger("bpfring.leak.cycles", 10_000);
+    /**
+     * What the JVM itself may open or map while the cycles run, and keep: a jar or class file for
+     * a class loaded for the first time, a new heap region or code cache segment, a thread's
+     * stack and guard page. It does not grow with the cycles; a leak of one fd or mapping per
+     * cycle shows as thousands.
+     */
+    private static final int FD_SLACK = 8;
+    private static final int MAPPING_SLACK = 64;
+
+    @TempDir
+    Path dir;
 
     private static long openFds() throws IOException {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
@@ -33,6 +48,90 @@ class ResourceHygieneTest {
         try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
             return maps.filter(line -> line.contains("bpf") || line.contains("perf_event")).count();
         }
+    }
+
+    /** Every mapping of the process. */
+    private static long allMappings() throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.count();
+        }
+    }
+
+    /** Runs {@link #CYCLES} cycles of {@code cycle}: the fds and mappings are where they started. */
+    private static void assertCyclesLeaveNothing(Runnable cycle) throws IOException {
+        cycle.run(); // lazily created JVM and library state first
+        long fds = openFds();
+        long mappings = allMappings();
+        for (int i = 0; i < CYCLES; i++) {
+            cycle.run();
+        }
+        long moreFds = openFds() - fds;
+        long moreMappings = allMappings() - mappings;
+        assertTrue(moreFds <= FD_SLACK, moreFds + " more fds after " + CYCLES + " cycles");
+        assertTrue(moreMappings <= MAPPING_SLACK, moreMappings + " more mappings after " + CYCLES + " cycles");
+    }
+
+    @Test
+    void ringBufReaderCycles() throws IOException {
+        Kernel.require();
+        try (BpfMap ring = BpfMap.ringBuf("hygiene", 16 * 1024);
+             Emitter emitter = new Emitter(ring)) {
+            assertCyclesLeaveNothing(() -> {
+                try (RingBufReader reader = RingBufReader.of(ring, r -> true)) {
+                    emitter.output(64, 1);
+                    assertEquals(1, reader.consume());
+                }
+            });
+        }
+    }
+
+    @Test
+    void perfBufReaderCycles() throws IOException {
+        Kernel.require();
+        try (BpfMap perf = BpfMap.perfEventArray("hygiene_pb");
+             PerfEmitter emitter = new PerfEmitter(perf)) {
+            assertCyclesLeaveNothing(() -> {
+                try (PerfBufReader reader = PerfBufReader.builder(perf).pagesPerCpu(1)
+                        .onSample((cpu, s) -> true).open()) {
+                    emitter.output(0, 64, 1);
+                    assertEquals(1, reader.consume());
+                }
+            });
+        }
+    }
+
+    @Test
+    void userRingBufWriterCycles() throws IOException {
+        Kernel.require();
+        try (BpfMap userRing = BpfMap.userRingBuf("hygiene_urb", 16 * 1024)) {
+            assertCyclesLeaveNothing(() -> {
+                try (UserRingBufWriter writer = new UserRingBufWriter(userRing)) {
+                    assertTrue(writer.maxLength() > 0);
+                }
+            });
+        }
+    }
+
+    @Test
+    void inMemoryRingCycles() throws IOException {
+        assertCyclesLeaveNothing(() -> {
+            try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+                assertTrue(ring.offer(new byte[16]));
+                assertEquals(1, ring.consume(r -> true));
+            }
+        });
+    }
+
+    @Test
+    void sharedFileRingCycles() throws IOException {
+        Path file = dir.resolve("ring");
+        assertCyclesLeaveNothing(() -> {
+            try (MemoryRing consumer = MemoryRing.create(file, 4096);
+                 MemoryRing producer = MemoryRing.open(file)) {
+                assertTrue(producer.offer(new byte[16]));
+                assertEquals(1, consumer.consume(r -> true));
+            }
+        });
     }
 
     private static void round() {
