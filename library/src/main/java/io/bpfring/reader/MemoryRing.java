@@ -358,9 +358,9 @@ public final class MemoryRing implements AutoCloseable {
 
     /**
      * Closes the ring for every thread. A poll sleeping on another thread wakes at once, delivers
-     * what is committed and returns; the ring is unmapped when the last consumer call running
-     * returns (at once when none runs). Any thread may call it, a handler too, and more than
-     * once. A shared file stays for the other processes (their consumer may see one spurious
+     * what is committed and returns; the ring is unmapped when the last call using it (a
+     * consumer call, a producer's wake-up) returns, at once when none runs. Any thread may call
+     * it, a handler too, and more than once. A shared file stays for the other processes (their consumer may see one spurious
      * wake-up).
      */
     @Override
