@@ -322,7 +322,7 @@ public final class MemoryRing implements AutoCloseable {
             checkProducing();
             long position = producer.reserve(length, deadline - System.nanoTime());
             long remaining = deadline - System.nanoTime();
-            if (position >= 0 || remaining <= 0) {
+            if (position != -1 || remaining <= 0) { // positions are u64: one past 2^63 reads as negative
                 return position;
             }
             LockSupport.parkNanos(Math.min(backoff, remaining));
@@ -362,7 +362,7 @@ public final class MemoryRing implements AutoCloseable {
      */
     public boolean offer(byte[] bytes) {
         long position = reserve(bytes.length);
-        if (position < 0) {
+        if (position == -1) {
             return false;
         }
         MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);

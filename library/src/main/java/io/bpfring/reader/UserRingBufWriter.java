@@ -81,7 +81,7 @@ public final class UserRingBufWriter implements AutoCloseable {
     public long reserve(int length, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long position = reserve(length);
-        if (position >= 0) {
+        if (position != -1) { // positions are u64: one past 2^63 reads as negative
             return position;
         }
         if (!waiters.enter()) {
@@ -96,7 +96,7 @@ public final class UserRingBufWriter implements AutoCloseable {
                 }
                 someRoom = epoll.awaitReady((int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)) > 0;
                 position = reserve(length); // throws once closed
-                if (position >= 0) {
+                if (position != -1) {
                     return position;
                 }
             }
@@ -129,7 +129,7 @@ public final class UserRingBufWriter implements AutoCloseable {
     /** Copies {@code bytes} into a new sample and submits it; false when the ring is full. */
     public boolean offer(byte[] bytes) {
         long position = reserve(bytes.length);
-        if (position < 0) {
+        if (position == -1) {
             return false;
         }
         MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
