@@ -16,17 +16,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>It reads the producer position with acquire semantics, then each record header with acquire
  * semantics; it stops at the first record still BUSY (so a later record is never delivered before
  * an earlier one), skips DISCARD records, and publishes the consumer position with release
- * semantics after every record so producers regain the space at once. A header whose length runs
- * past the producer position or the ring is reported as {@link CorruptRingException} before
- * anything outside the record is read.
+ * semantics after every record so producers regain the space at once.
+ *
+ * <p>Headers and positions are untrusted. Positions are u64 counters that may pass 2^63 and wrap
+ * at 2^64, so they are only ever compared by their difference: the producer position must be at
+ * most a ring ahead of the consumer's, and every record must end at or before the producer
+ * position as read after its header. A record that does not is reported as
+ * {@link CorruptRingException} before anything of it is delivered, and nothing outside the ring
+ * is ever read. The producer position is read again only when a record runs past the one last
+ * read, so a batch reads it about once.
  *
  * <p>A {@linkplain #reclaiming reclaiming} consumer also returns the space of every record it has
  * consumed to the {@link RingLayout#UNCLAIMED} state before it publishes its position, the way
  * agrona's ring zeroes what it has read, and publishes it at the end of a batch and every
  * sixteenth of the ring within one. Producers may then claim space before they write a header,
- * and the consumer finds records by their headers alone: it reads the producers' cache line once
- * per quarter ring, to check its own position, and checks each length against the largest record
- * the ring holds.
+ * and the consumer finds the end of what is committed by the headers alone: an unclaimed header
+ * reads BUSY, so an empty ring costs no read of the producers' cache line.
  *
  * <p>Not thread-safe: one consumer per ring, as the protocol requires.
  */
@@ -42,10 +47,13 @@ public final class RingConsumer {
     private final long mask;
     private final RecordView view;
     private final boolean reclaims;
-    /** The producer position as last read: records before it have their headers written. */
+    /**
+     * Where the last call left the consumer position, and the producer position it knew then:
+     * at most a ring apart. A call that finds the consumer position where it left it may trust
+     * headers up to that producer position; any other starts from the producer position itself.
+     */
+    private long leftAt;
     private long knownProducer;
-    /** Where a reclaiming consumer last checked its position against the producer position. */
-    private long checkedAt;
 
     /**
      * @param consumerPos the consumer position (u64 at offset 0), writable
@@ -107,8 +115,10 @@ public final class RingConsumer {
         RecordView view = this.view;
         long mask = this.mask;
         long cons = consumerPosition();
+        // Within a call prod - cons stays in [0, size): every comparison below is of differences.
+        long prod = cons == leftAt ? knownProducer : producerPosition(cons);
         int delivered = 0;
-        while (delivered < limit && mayHoldRecord(cons)) {
+        while (delivered < limit && (cons != prod || (prod = producerPosition(cons)) != cons)) {
             long offset = cons & mask;
             int header = (int) INT.getAcquire(data, offset);
             if ((header & BUSY_BIT) != 0) {
@@ -116,7 +126,9 @@ public final class RingConsumer {
             }
             int length = header & LENGTH_MASK;
             long span = RingLayout.span(length);
-            checkWithinProducer(cons, length, span);
+            if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
+                throw pastProducer(cons, length, prod);
+            }
             long record = cons;
             cons += span;
             if ((header & DISCARD_BIT) != 0) {
@@ -135,26 +147,25 @@ public final class RingConsumer {
                 break;
             }
         }
+        leftAt = cons;
+        knownProducer = prod;
         return delivered;
     }
 
     /**
-     * In reclaimed space: headers alone say where records are (an unclaimed one reads BUSY), each
-     * length is checked against the largest record the ring holds, and the batch is reclaimed
-     * and published at its end, and every sixteenth of the ring on the way: a batch can be a
-     * whole ring, and producers waiting on a full one would otherwise idle until it ends. (Two
-     * producers of 16-byte records on two cores ran about a quarter slower that way.)
+     * In reclaimed space: headers alone say where committed records end (an unclaimed one reads
+     * BUSY), each record is checked against the producer position as the other loop checks it,
+     * and the batch is reclaimed and published at its end, and every sixteenth of the ring on the
+     * way: a batch can be a whole ring, and producers waiting on a full one would otherwise idle
+     * until it ends. (Two producers of 16-byte records on two cores ran about a quarter slower
+     * that way.)
      */
     private int consumeReclaiming(RecordHandler handler, long limit) {
         long start = consumerPosition();
-        if (start - checkedAt >= size / 4) {
-            producerPosition(start);
-            checkedAt = start;
-        }
+        long prod = start == leftAt ? knownProducer : producerPosition(start);
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
-        int maxLength = RingLayout.maxLength(size);
         long publishEvery = size / 16;
         long cons = start;
         int delivered = 0;
@@ -170,12 +181,12 @@ public final class RingConsumer {
                     break;
                 }
                 int length = header & LENGTH_MASK;
-                if (length > maxLength) {
-                    throw new CorruptRingException("record at position " + cons + " claims " + length
-                            + " bytes, more than the ring holds");
+                long span = RingLayout.span(length);
+                if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
+                    throw pastProducer(cons, length, prod);
                 }
                 long record = cons;
-                cons += RingLayout.span(length);
+                cons += span;
                 if ((header & DISCARD_BIT) == 0) {
                     view.set(offset + HEADER_SIZE, length, record);
                     delivered++;
@@ -189,6 +200,8 @@ public final class RingConsumer {
                 release(start, cons);
             }
         }
+        leftAt = cons;
+        knownProducer = prod;
         return delivered;
     }
 
@@ -198,20 +211,11 @@ public final class RingConsumer {
         LONG.setRelease(consumerPos, 0L, to);
     }
 
-    /** Whether a header at {@code cons} may be read: only before the producer position. */
-    private boolean mayHoldRecord(long cons) {
-        return cons - knownProducer < 0 || (knownProducer = producerPosition(cons)) != cons;
-    }
-
-    /**
-     * A header is untrusted: its record must end within what producers reserved, so that nothing
-     * outside the ring is ever read.
-     */
-    private void checkWithinProducer(long cons, int length, long span) {
-        if (span > knownProducer - cons && span > (knownProducer = producerPosition(cons)) - cons) {
-            throw new CorruptRingException("record at position " + cons + " claims " + length
-                    + " bytes, past the producer position " + knownProducer);
-        }
+    /** A record that runs past what producers reserved, or past what the ring holds. */
+    private CorruptRingException pastProducer(long cons, int length, long prod) {
+        return new CorruptRingException("record header at position " + Long.toUnsignedString(cons)
+                + ": length " + length + " runs past the producer position " + Long.toUnsignedString(prod)
+                + (length > RingLayout.maxLength(size) ? ", more than the ring holds" : ""));
     }
 
     /**
@@ -239,18 +243,20 @@ public final class RingConsumer {
         }
     }
 
-    /** The producer position, read with acquire semantics and checked against {@code cons}. */
+    /**
+     * The producer position, read with acquire semantics and checked against {@code cons}: at
+     * most {@code size - 8} ahead, as producers keep it (the kernel refuses a reservation that
+     * would take it more than {@code size - 1} ahead). An unsigned comparison of the difference,
+     * so that it holds across 2^63 and 2^64 and a producer position behind is caught too.
+     */
     private long producerPosition(long cons) {
         long prod = (long) LONG.getAcquire(producerPos, 0L);
-        checkPositions(cons, prod);
-        return prod;
-    }
-
-    private void checkPositions(long cons, long prod) {
-        if (prod - cons > size || prod - cons < 0) {
-            throw new CorruptRingException("producer position " + prod + " and consumer position " + cons
-                    + " are not within one ring of " + size + " bytes");
+        if (Long.compareUnsigned(prod - cons, mask) > 0) {
+            throw new CorruptRingException("producer position " + Long.toUnsignedString(prod)
+                    + " and consumer position " + Long.toUnsignedString(cons) + " are not within one ring of "
+                    + size + " bytes");
         }
+        return prod;
     }
 
     /**

@@ -45,7 +45,8 @@ class RingConsumerTest {
     }
 
     private boolean collect(RecordView record) {
-        seen.add(record.getLong(0));
+        assertTrue(seen.size() < SIZE / 8, "more records than the ring holds");
+        seen.add(record.length() >= 8 ? record.getLong(0) : -record.length() - 1);
         return true;
     }
 
@@ -124,6 +125,60 @@ class RingConsumerTest {
         cons.set(JAVA_LONG, 0, 64);
         prod.set(JAVA_LONG, 0, 8);
         assertThrows(CorruptRingException.class, () -> consumer.consume(this::collect, Long.MAX_VALUE));
+    }
+
+    /** Puts both positions at {@code position}: an empty ring that has run that far. */
+    private void startAt(long position) {
+        writeAt = position;
+        cons.set(JAVA_LONG, 0, position);
+        prod.set(JAVA_LONG, 0, position);
+    }
+
+    /** Leaves a committed header of {@code length} at {@code position}, as an earlier lap does. */
+    private void leaveHeader(long position, int length) {
+        data.set(JAVA_INT, position & (SIZE - 1), length);
+    }
+
+    @Test
+    void anEmptyRingPastTwoToThe63HoldsNothingOfEarlierLaps() {
+        long position = Long.MIN_VALUE + 64; // 2^63 + 64 as a u64
+        startAt(position);
+        leaveHeader(position, 8);
+        assertEquals(0, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(position, consumer.consumerPosition());
+        write(1, 0);
+        leaveHeader(writeAt, 8);
+        assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L), seen);
+        assertEquals(writeAt, consumer.consumerPosition(), "stopped at the producer position");
+    }
+
+    @Test
+    void positionsAreComparedAcrossTwoToThe63AndTwoToThe64() {
+        for (long start : new long[] {Long.MAX_VALUE - 15, -32}) { // 2^63 - 16, 2^64 - 32
+            setUp();
+            seen.clear();
+            startAt(start & ~7L);
+            write(1, 0);
+            write(2, RingLayout.DISCARD_BIT);
+            write(3, 0); // from 2^64 - 32, this one is at position 0 again
+            leaveHeader(writeAt, 0);
+            assertEquals(2, consumer.consume(this::collect, Long.MAX_VALUE), "from " + Long.toUnsignedString(start));
+            assertEquals(List.of(1L, 3L), seen);
+            assertEquals(writeAt, consumer.consumerPosition());
+        }
+    }
+
+    @Test
+    void anEmptyRingJustBeforeTwoToThe64IsEmpty() {
+        for (int stale : new int[] {0, 8}) {
+            setUp();
+            startAt(-8); // 2^64 - 8
+            leaveHeader(-8, stale);
+            assertEquals(0, consumer.consume(this::collect, Long.MAX_VALUE), "a stale header of " + stale + " bytes");
+            assertTrue(seen.isEmpty());
+            assertEquals(-8, consumer.consumerPosition());
+        }
     }
 
     @Test
