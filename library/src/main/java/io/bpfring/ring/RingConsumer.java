@@ -244,19 +244,32 @@ public final class RingConsumer {
     }
 
     /**
-     * The producer position, read with acquire semantics and checked against {@code cons}: at
-     * most {@code size - 8} ahead, as producers keep it (the kernel refuses a reservation that
-     * would take it more than {@code size - 1} ahead). An unsigned comparison of the difference,
-     * so that it holds across 2^63 and 2^64 and a producer position behind is caught too.
+     * The producer position, read with acquire semantics and checked against {@code cons}: both
+     * 8-byte aligned, as every record is, and the producer at most {@code size - 8} ahead, as
+     * producers keep it (the kernel refuses a reservation that would take it more than
+     * {@code size - 1} ahead). An unsigned comparison of the difference, so that it holds across
+     * 2^63 and 2^64 and a producer position behind is caught too.
      */
     private long producerPosition(long cons) {
         long prod = (long) LONG.getAcquire(producerPos, 0L);
-        if (Long.compareUnsigned(prod - cons, mask) > 0) {
-            throw new CorruptRingException("producer position " + Long.toUnsignedString(prod)
-                    + " and consumer position " + Long.toUnsignedString(cons) + " are not within one ring of "
-                    + size + " bytes");
+        if (((cons | prod) & 7) != 0 || Long.compareUnsigned(prod - cons, mask) > 0) {
+            throw badPositions(cons, prod);
         }
         return prod;
+    }
+
+    private CorruptRingException badPositions(long cons, long prod) {
+        if ((cons & 7) != 0) {
+            return new CorruptRingException("consumer position " + Long.toUnsignedString(cons)
+                    + " is not 8-byte aligned, as every record is");
+        }
+        if ((prod & 7) != 0) {
+            return new CorruptRingException("producer position " + Long.toUnsignedString(prod)
+                    + " is not 8-byte aligned, as every record is");
+        }
+        return new CorruptRingException("producer position " + Long.toUnsignedString(prod)
+                + " and consumer position " + Long.toUnsignedString(cons) + " are not within one ring of "
+                + size + " bytes");
     }
 
     /**
@@ -265,11 +278,13 @@ public final class RingConsumer {
      * the fence orders that store before these loads, so either this sees the producer's commit,
      * or the producer sees the published position and sends a wake-up. Without it both sides can
      * read stale positions and a record waits with no wake-up.
+     *
+     * @throws CorruptRingException if the positions are not aligned or not within one ring
      */
     public boolean hasCommittedRecord() {
         VarHandle.fullFence();
         long cons = consumerPosition();
-        long prod = (long) LONG.getAcquire(producerPos, 0L);
+        long prod = producerPosition(cons);
         if (cons == prod) {
             return false;
         }

@@ -208,6 +208,23 @@ class ReclaimingRingTest {
     }
 
     @Test
+    void unalignedPositionsAreCorruptAndNothingIsRead() {
+        long[][] positions = {{2, 18}, {4, 20}, {0, 12}, {-4, 12}, {Long.MIN_VALUE + 1, Long.MIN_VALUE + 17}};
+        for (long[] pair : positions) {
+            data.asSlice(0, 64).fill((byte) 0); // committed, empty records wherever a header is looked for
+            consumerPage.set(JAVA_LONG, 0, pair[0]);
+            producerPage.set(JAVA_LONG, 0, pair[1]);
+            RingConsumer fresh = RingConsumer.reclaiming(consumerPage, producerPage, data, SIZE);
+            String which = Long.toUnsignedString(pair[0]) + " and " + Long.toUnsignedString(pair[1]);
+            CorruptRingException e = assertThrows(CorruptRingException.class,
+                    () -> fresh.consume(this::collect, Long.MAX_VALUE), which);
+            assertTrue(e.getMessage().contains("8-byte aligned"), e.getMessage());
+            assertTrue(seen.isEmpty(), which);
+            assertEquals(pair[0], fresh.consumerPosition(), which);
+        }
+    }
+
+    @Test
     void commitRefusesWhatThisProducerDoesNotHold() {
         long position = producer.reserve(8);
         producer.commit(position, 0);

@@ -182,6 +182,28 @@ class RingConsumerTest {
     }
 
     @Test
+    void unalignedPositionsAreCorruptAndNothingIsRead() {
+        long[][] positions = {{2, 18}, {4, 20}, {0, 12}, {0, 4}, {-4, 12}, {Long.MIN_VALUE + 1, Long.MIN_VALUE + 17}};
+        for (long[] pair : positions) {
+            setUp();
+            for (long offset = 0; offset < 64; offset += 4) {
+                data.set(JAVA_INT, offset, 0); // committed, empty records wherever a header is looked for
+            }
+            cons.set(JAVA_LONG, 0, pair[0]);
+            prod.set(JAVA_LONG, 0, pair[1]);
+            String which = Long.toUnsignedString(pair[0]) + " and " + Long.toUnsignedString(pair[1]);
+            CorruptRingException e = assertThrows(CorruptRingException.class,
+                    () -> consumer.consume(this::collect, Long.MAX_VALUE), which);
+            assertTrue(e.getMessage().contains("8-byte aligned"), e.getMessage());
+            assertTrue(e.getMessage().contains(Long.toUnsignedString((pair[0] & 7) != 0 ? pair[0] : pair[1])),
+                    e.getMessage());
+            assertTrue(seen.isEmpty(), which);
+            assertEquals(pair[0], consumer.consumerPosition(), which);
+            assertThrows(CorruptRingException.class, () -> consumer.hasCommittedRecord(), which);
+        }
+    }
+
+    @Test
     void viewsAreBoundedByTheRecord() {
         long offset = writeAt;
         data.set(JAVA_INT, offset, 6);
