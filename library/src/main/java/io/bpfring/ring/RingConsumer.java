@@ -38,6 +38,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class RingConsumer {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
+    /** A 32-bit word of {@link RingLayout#UNCLAIMED} bytes, as reclaimed space reads. */
+    private static final int UNCLAIMED_WORD = 0x01010101 * (RingLayout.UNCLAIMED & 0xff);
+    /** Linux hands out process ids up to this at most (PID_MAX_LIMIT on 64-bit kernels). */
+    private static final int PID_MAX_LIMIT = 1 << 22;
     private static final MemorySegment UNCLAIMED_PAGE = MemorySegment.ofArray(new byte[4096]).fill(RingLayout.UNCLAIMED);
 
     private final MemorySegment consumerPos;
@@ -293,32 +297,73 @@ public final class RingConsumer {
     }
 
     /**
-     * The producer id in the header of the record at the consumer position (its second word) if
-     * that record is still reserved, or 0. Meaningful for rings of user-space producers, which
-     * write their id there; the kernel writes a page offset.
+     * The process id in the header of the record at the consumer position (its second word) if
+     * that record is still reserved, or 0. For rings whose producers are processes that write the
+     * header, their pid in it, before they publish a producer position past it (locking
+     * producers, as in a shared ring file); the kernel writes a page offset there, and lock-free
+     * producers claim space before they write a header.
+     *
+     * <p>In such a ring everything before the producer position is a header a producer wrote, so
+     * a reserved header must name a process and end at or before the producer position. One that
+     * does not (reclaimed space, whose fill reads as BUSY with owner 0x80808080, or any other
+     * garbage) is a corrupt ring, not a reservation to wait for or discard.
+     *
+     * @throws CorruptRingException if the header there is not a reservation a process made
      */
     public int reservedBy() {
         long cons = consumerPosition();
-        if (cons == (long) LONG.getAcquire(producerPos, 0L)) {
+        long prod = producerPosition(cons);
+        if (cons == prod) {
             return 0;
         }
         long offset = cons & mask;
         int header = (int) INT.getAcquire(data, offset);
-        return (header & BUSY_BIT) != 0 ? data.get(JAVA_INT, offset + 4) : 0;
+        if ((header & BUSY_BIT) == 0) {
+            return 0;
+        }
+        int owner = data.get(JAVA_INT, offset + 4);
+        checkReservation(cons, prod, header, owner);
+        return owner;
     }
 
     /**
-     * Turns the record at the consumer position, reserved by {@code producerId} that will never
-     * commit it (it is gone), into a discarded one, so the records after it flow again. Needs a
-     * writable data area: for rings of user-space producers only.
+     * Turns the record at the consumer position, reserved by process {@code producerId} that
+     * will never commit it (it is gone), into a discarded one, so the records after it flow again.
+     * Needs a writable data area, and a ring as {@link #reservedBy} describes.
      *
      * @return whether it did (false when the producer committed it meanwhile)
+     * @throws CorruptRingException if the header there is not a reservation a process made
      */
     public boolean discardAbandoned(int producerId) {
-        long offset = consumerPosition() & mask;
+        long cons = consumerPosition();
+        long prod = producerPosition(cons);
+        if (cons == prod) {
+            return false;
+        }
+        long offset = cons & mask;
         int header = (int) INT.getAcquire(data, offset);
-        return (header & BUSY_BIT) != 0 && data.get(JAVA_INT, offset + 4) == producerId
-                && INT.compareAndSet(data, offset, header, (header & ~BUSY_BIT) | DISCARD_BIT);
+        if ((header & BUSY_BIT) == 0) {
+            return false;
+        }
+        int owner = data.get(JAVA_INT, offset + 4);
+        checkReservation(cons, prod, header, owner);
+        return owner == producerId && INT.compareAndSet(data, offset, header, (header & ~BUSY_BIT) | DISCARD_BIT);
+    }
+
+    /** A BUSY header at {@code cons}, before {@code prod}: it must name a process and end by {@code prod}. */
+    private void checkReservation(long cons, long prod, int header, int owner) {
+        if (owner <= 0 || owner > PID_MAX_LIMIT) {
+            throw new CorruptRingException(String.format(
+                    "record header at position %s: reserved, but its owner word 0x%08x is no process id%s",
+                    Long.toUnsignedString(cons), owner, header == UNCLAIMED_WORD && owner == UNCLAIMED_WORD
+                            ? " (reclaimed space, where a producer should have written a header)" : ""));
+        }
+        int length = header & LENGTH_MASK;
+        if (RingLayout.span(length) > prod - cons) {
+            throw new CorruptRingException("record header at position " + Long.toUnsignedString(cons)
+                    + ": reserved by process " + owner + ", its length " + length
+                    + " runs past the producer position " + Long.toUnsignedString(prod));
+        }
     }
 
     public long consumerPosition() {
