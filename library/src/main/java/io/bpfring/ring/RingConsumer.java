@@ -58,6 +58,8 @@ public final class RingConsumer {
      */
     private long leftAt;
     private long knownProducer;
+    /** What made this consumer find the ring corrupt: every later call reports it again. */
+    private CorruptRingException corruption;
 
     /**
      * @param consumerPos the consumer position (u64 at offset 0), writable
@@ -104,8 +106,13 @@ public final class RingConsumer {
      * If the handler throws, its record counts as consumed and the exception propagates.
      *
      * @return the number of records delivered
+     * @throws CorruptRingException if the ring breaks the protocol, or broke it on an earlier
+     *         call: once corrupt, a ring is read no further, and each call says why
      */
     public int consume(RecordHandler handler, long limit) {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         return reclaims ? consumeReclaiming(handler, limit) : consumeBehindProducer(handler, limit);
     }
 
@@ -131,7 +138,7 @@ public final class RingConsumer {
             int length = header & LENGTH_MASK;
             long span = RingLayout.span(length);
             if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
-                throw pastProducer(cons, length, prod);
+                throw found(pastProducer(cons, length, prod));
             }
             long record = cons;
             cons += span;
@@ -187,7 +194,7 @@ public final class RingConsumer {
                 int length = header & LENGTH_MASK;
                 long span = RingLayout.span(length);
                 if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
-                    throw pastProducer(cons, length, prod);
+                    throw found(pastProducer(cons, length, prod));
                 }
                 long record = cons;
                 cons += span;
@@ -213,6 +220,17 @@ public final class RingConsumer {
     private void release(long from, long to) {
         reclaim(from, to);
         LONG.setRelease(consumerPos, 0L, to);
+    }
+
+    /** Keeps {@code e} as the reason this ring is corrupt, for every later call; returns it. */
+    private CorruptRingException found(CorruptRingException e) {
+        corruption = e;
+        return e;
+    }
+
+    /** The corruption found earlier, again: the same message, the first report as its cause. */
+    private CorruptRingException stillCorrupt() {
+        return new CorruptRingException(corruption.getMessage(), corruption);
     }
 
     /** A record that runs past what producers reserved, or past what the ring holds. */
@@ -257,7 +275,7 @@ public final class RingConsumer {
     private long producerPosition(long cons) {
         long prod = (long) LONG.getAcquire(producerPos, 0L);
         if (((cons | prod) & 7) != 0 || Long.compareUnsigned(prod - cons, mask) > 0) {
-            throw badPositions(cons, prod);
+            throw found(badPositions(cons, prod));
         }
         return prod;
     }
@@ -286,6 +304,9 @@ public final class RingConsumer {
      * @throws CorruptRingException if the positions are not aligned or not within one ring
      */
     public boolean hasCommittedRecord() {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         VarHandle.fullFence();
         long cons = consumerPosition();
         long prod = producerPosition(cons);
@@ -311,6 +332,9 @@ public final class RingConsumer {
      * @throws CorruptRingException if the header there is not a reservation a process made
      */
     public int reservedBy() {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         long cons = consumerPosition();
         long prod = producerPosition(cons);
         if (cons == prod) {
@@ -335,6 +359,9 @@ public final class RingConsumer {
      * @throws CorruptRingException if the header there is not a reservation a process made
      */
     public boolean discardAbandoned(int producerId) {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         long cons = consumerPosition();
         long prod = producerPosition(cons);
         if (cons == prod) {
@@ -353,16 +380,16 @@ public final class RingConsumer {
     /** A BUSY header at {@code cons}, before {@code prod}: it must name a process and end by {@code prod}. */
     private void checkReservation(long cons, long prod, int header, int owner) {
         if (owner <= 0 || owner > PID_MAX_LIMIT) {
-            throw new CorruptRingException(String.format(
+            throw found(new CorruptRingException(String.format(
                     "record header at position %s: reserved, but its owner word 0x%08x is no process id%s",
                     Long.toUnsignedString(cons), owner, header == UNCLAIMED_WORD && owner == UNCLAIMED_WORD
-                            ? " (reclaimed space, where a producer should have written a header)" : ""));
+                            ? " (reclaimed space, where a producer should have written a header)" : "")));
         }
         int length = header & LENGTH_MASK;
         if (RingLayout.span(length) > prod - cons) {
-            throw new CorruptRingException("record header at position " + Long.toUnsignedString(cons)
+            throw found(new CorruptRingException("record header at position " + Long.toUnsignedString(cons)
                     + ": reserved by process " + owner + ", its length " + length
-                    + " runs past the producer position " + Long.toUnsignedString(prod));
+                    + " runs past the producer position " + Long.toUnsignedString(prod)));
         }
     }
 

@@ -169,6 +169,27 @@ class ReclaimingRingTest {
         assertEquals(0, consumer.consumerPosition());
     }
 
+    @Test
+    void aCorruptRingStaysCorruptWhenTheProducersMoveOn() {
+        put(1, 8);
+        long bad = put(2, 8);
+        data.set(JAVA_INT, bad, 2000); // runs past the producer position, not past the ring
+        CorruptRingException first = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L), seen);
+        assertEquals(bad, consumer.consumerPosition());
+        for (int i = 0; i < 40; i++) { // producers go on until the bad length fits what they reserved
+            put(3 + i, 56);
+        }
+        for (int i = 0; i < 3; i++) {
+            CorruptRingException again = assertThrows(CorruptRingException.class,
+                    () -> consumer.consume(this::collect, Long.MAX_VALUE));
+            assertEquals(first.getMessage(), again.getMessage());
+        }
+        assertEquals(List.of(1L), seen, "nothing delivered after the corruption");
+        assertEquals(bad, consumer.consumerPosition());
+    }
+
     /** Moves both positions to {@code position}, as a ring that has run that far has them. */
     private void startAt(long position) {
         consumerPage.set(JAVA_LONG, 0, position);

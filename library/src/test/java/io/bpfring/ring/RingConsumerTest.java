@@ -204,6 +204,28 @@ class RingConsumerTest {
     }
 
     @Test
+    void aCorruptRingStaysCorruptWhenTheProducerMovesOn() {
+        write(1, 0);
+        long bad = write(2, 0);
+        data.set(JAVA_INT, bad, 2000); // runs past the producer position, not past the ring
+        CorruptRingException first = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L), seen);
+        assertEquals(bad, consumer.consumerPosition());
+        // Producers go on writing until the bad length fits what they reserved: still corrupt.
+        writeAt = bad + RingLayout.span(2000) + 64;
+        prod.set(JAVA_LONG, 0, writeAt);
+        for (int i = 0; i < 3; i++) {
+            CorruptRingException again = assertThrows(CorruptRingException.class,
+                    () -> consumer.consume(this::collect, Long.MAX_VALUE));
+            assertEquals(first.getMessage(), again.getMessage());
+            assertThrows(CorruptRingException.class, () -> consumer.hasCommittedRecord());
+        }
+        assertEquals(List.of(1L), seen, "nothing delivered after the corruption");
+        assertEquals(bad, consumer.consumerPosition());
+    }
+
+    @Test
     void viewsAreBoundedByTheRecord() {
         long offset = writeAt;
         data.set(JAVA_INT, offset, 6);
