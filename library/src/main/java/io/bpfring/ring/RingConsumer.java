@@ -401,10 +401,30 @@ public final class RingConsumer {
         return (long) LONG.getAcquire(producerPos, 0L);
     }
 
-    /** Bytes reserved by producers and not yet consumed, headers included. */
+    /**
+     * Bytes reserved by producers and not yet consumed, headers included. Any thread may ask:
+     * the producer position is read first, so a consumer that moves meanwhile cannot make the
+     * figure exceed the ring; if it has passed the producer position read, that is read again.
+     *
+     * @throws CorruptRingException if the positions are not aligned, or the consumer's is ahead
+     *         of the producer's or more than a ring behind it (without marking the ring corrupt
+     *         for the consumer, which finds it so itself)
+     */
     public long availableBytes() {
+        long prod = producerPosition();
         long cons = consumerPosition();
-        return producerPosition() - cons;
+        long available = prod - cons;
+        if (available < 0) {
+            prod = producerPosition(); // a consumer cannot pass this one
+            available = prod - cons;
+            if (available > mask) {
+                available = size - 8; // the consumer moved on after its position was read: a guess
+            }
+        }
+        if (((cons | prod) & 7) != 0 || available < 0 || available > mask) {
+            throw badPositions(cons, prod);
+        }
+        return available;
     }
 
     /** The ring's data size in bytes. */

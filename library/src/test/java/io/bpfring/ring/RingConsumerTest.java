@@ -226,6 +226,22 @@ class RingConsumerTest {
     }
 
     @Test
+    void availableBytesOfImpossiblePositionsIsCorrupt() {
+        long[][] positions = {{64, 8}, {0, SIZE}, {0, 2 * SIZE}, {4, 16}, {0, 12}, {Long.MIN_VALUE, Long.MAX_VALUE - 7}};
+        for (long[] pair : positions) {
+            cons.set(JAVA_LONG, 0, pair[0]);
+            prod.set(JAVA_LONG, 0, pair[1]);
+            assertThrows(CorruptRingException.class, () -> consumer.availableBytes(),
+                    Long.toUnsignedString(pair[0]) + " and " + Long.toUnsignedString(pair[1]));
+        }
+        cons.set(JAVA_LONG, 0, -16);
+        prod.set(JAVA_LONG, 0, 16);
+        assertEquals(32, consumer.availableBytes(), "across 2^64");
+        // Zeroed memory: four committed empty records. A figure asked for does not stop the consumer.
+        assertEquals(4, consumer.consume(r -> true, Long.MAX_VALUE));
+    }
+
+    @Test
     void viewsAreBoundedByTheRecord() {
         long offset = writeAt;
         data.set(JAVA_INT, offset, 6);
