@@ -23,8 +23,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * most a ring ahead of the consumer's, and every record must end at or before the producer
  * position as read after its header. A record that does not is reported as
  * {@link CorruptRingException} before anything of it is delivered, and nothing outside the ring
- * is ever read. The producer position is read again only when a record runs past the one last
- * read, so a batch reads it about once.
+ * is ever read. A call reads the producer position when it first needs it, and again only when
+ * a record runs past the one it read, so a batch reads it about once.
  *
  * <p>A {@linkplain #reclaiming reclaiming} consumer also returns the space of every record it has
  * consumed to the {@link RingLayout#UNCLAIMED} state before it publishes its position, the way
@@ -52,12 +52,10 @@ public final class RingConsumer {
     private final RecordView view;
     private final boolean reclaims;
     /**
-     * Where the last call left the consumer position, and the producer position it knew then:
-     * at most a ring apart. A call that finds the consumer position where it left it may trust
-     * headers up to that producer position; any other starts from the producer position itself.
+     * Where a reclaiming consumer left the consumer position: a call that finds it elsewhere
+     * (moved by someone else, or never checked) checks it against the producer position first.
      */
     private long leftAt;
-    private long knownProducer;
     /** What made this consumer find the ring corrupt: every later call reports it again. */
     private CorruptRingException corruption;
 
@@ -126,8 +124,9 @@ public final class RingConsumer {
         RecordView view = this.view;
         long mask = this.mask;
         long cons = consumerPosition();
-        // Within a call prod - cons stays in [0, size): every comparison below is of differences.
-        long prod = cons == leftAt ? knownProducer : producerPosition(cons);
+        // The producer position as read in this call, none yet: prod - cons stays in [0, size),
+        // and every comparison below is of differences.
+        long prod = cons;
         int delivered = 0;
         while (delivered < limit && (cons != prod || (prod = producerPosition(cons)) != cons)) {
             long offset = cons & mask;
@@ -158,8 +157,6 @@ public final class RingConsumer {
                 break;
             }
         }
-        leftAt = cons;
-        knownProducer = prod;
         return delivered;
     }
 
@@ -173,7 +170,10 @@ public final class RingConsumer {
      */
     private int consumeReclaiming(RecordHandler handler, long limit) {
         long start = consumerPosition();
-        long prod = start == leftAt ? knownProducer : producerPosition(start);
+        if (start != leftAt) {
+            producerPosition(start);
+        }
+        long prod = start; // as in the other loop; an empty ring reads BUSY and needs no read of it
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
@@ -212,7 +212,6 @@ public final class RingConsumer {
             }
         }
         leftAt = cons;
-        knownProducer = prod;
         return delivered;
     }
 
