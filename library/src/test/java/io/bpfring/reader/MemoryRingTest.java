@@ -43,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Java producers on the ring buffer protocol: in one JVM and across processes. */
 class MemoryRingTest {
@@ -80,7 +81,8 @@ class MemoryRingTest {
     @ValueSource(strings = {"in memory", "shared file", "shared file opened twice"})
     void manyProducersOneConsumerNothingLostNothingReordered(String kind) throws Exception {
         int producers = 2;
-        long perProducer = 300_000;
+        long perProducer = STRESS_RECORDS / producers;
+        long start = System.nanoTime();
         Path file = dir.resolve("ring");
         // The rings close first, so producers still running after a failure stop at once.
         try (ExecutorService threads = Executors.newFixedThreadPool(producers);
@@ -99,13 +101,17 @@ class MemoryRingTest {
             long[] next = new long[producers];
             long[] lastPosition = {-1};
             long[] total = {0};
+            // Checks without building a message per record: the stress runs go through billions.
             RecordViewCheck check = record -> {
                 int id = record.getInt(0);
                 long seq = record.getLong(8);
-                assertEquals(next[id], seq, "producer " + id + " out of order or lost");
-                assertEquals(lengthOf(seq), record.length());
+                if (seq != next[id] || record.length() != lengthOf(seq)) {
+                    fail("producer " + id + ": expected record " + next[id] + ", got " + seq + " of " + record.length() + " bytes");
+                }
                 next[id]++;
-                assertTrue(record.position() > lastPosition[0], "delivered out of reservation order");
+                if (record.position() <= lastPosition[0]) {
+                    fail("delivered out of reservation order at " + record.position());
+                }
                 lastPosition[0] = record.position();
                 total[0]++;
             };
@@ -123,7 +129,64 @@ class MemoryRingTest {
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
             assertEquals(0, ring.lost());
+            report("threads, " + kind, total[0], start);
         }
+    }
+
+    /**
+     * Producers in other processes write into a shared ring file: every record arrives once, each
+     * producer's in order, and the ring's order is the reservation order.
+     */
+    @Test
+    void producersInOtherProcessesNothingLostNothingReordered() throws Exception {
+        int producers = 2;
+        long perProducer = STRESS_RECORDS / producers;
+        Path file = dir.resolve("ring");
+        long start = System.nanoTime();
+        try (MemoryRing ring = MemoryRing.create(file, 64 * 1024)) {
+            List<Process> writers = new ArrayList<>();
+            for (int id = 1; id <= producers; id++) {
+                writers.add(producer(file, id, Long.toString(perProducer)));
+            }
+            long[] next = new long[producers + 1];
+            long[] lastPosition = {-1};
+            long[] total = {0};
+            pollUntil(ring, record -> {
+                int id = record.getInt(0);
+                if (id < 1 || id > producers || record.getLong(8) != next[id]) {
+                    fail("producer " + id + ": expected record " + (id < 1 || id > producers ? "none" : next[id])
+                            + ", got " + record.getLong(8));
+                }
+                next[id]++;
+                if (record.position() <= lastPosition[0]) {
+                    fail("delivered out of reservation order at " + record.position());
+                }
+                lastPosition[0] = record.position();
+                total[0]++;
+                return true;
+            }, () -> total[0] == producers * perProducer, () -> writers.forEach(writer -> {
+                if (!writer.isAlive() && writer.exitValue() != 0) {
+                    throw new AssertionError("a producer process failed: exit " + writer.exitValue());
+                }
+            }));
+            for (Process writer : writers) {
+                assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
+                assertEquals(0, writer.exitValue());
+            }
+            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            assertEquals(0, ring.lost());
+            report("processes, shared file", total[0], start);
+        }
+    }
+
+    /** Records for the stress runs, {@code -Dbpfring.stress.records=N} (split among the producers). */
+    private static final long STRESS_RECORDS = Long.getLong("bpfring.stress.records", 600_000);
+
+    /** Says how fast a stress run went, for runs scaled up with the property. */
+    private static void report(String what, long records, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        System.out.printf("stress (%s): %,d records in %.1f s, %.2f M/s; 0 lost, 0 duplicated, 0 reordered%n",
+                what, records, seconds, records / seconds / 1e6);
     }
 
     /**
