@@ -96,6 +96,10 @@ final class CoreTypesBuilder {
         return new BtfType.Member(name, type, bitOffset, bits);
     }
 
+    byte[] bytes() {
+        return writer.toBytes();
+    }
+
     Btf build() {
         byte[] bytes = writer.toBytes();
         return base == null ? Btf.parse(bytes) : Btf.parse(MemorySegment.ofArray(bytes), base);
