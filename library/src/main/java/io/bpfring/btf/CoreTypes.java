@@ -21,8 +21,11 @@ final class CoreTypes {
         return id == 0 ? "" : btf.name(id);
     }
 
-    /** "[12] struct task_struct", "[3] int", "[7] struct <anon>". */
+    /** As libbpf logs types: "[12] struct task_struct", "[3] int int", "[7] struct <anon>", "[0] void". */
     static String describe(Btf btf, int id) {
+        if (id == 0) {
+            return "[0] void";
+        }
         String name = name(btf, id);
         return "[" + id + "] " + btf.kind(id).name().toLowerCase() + " " + (name.isEmpty() ? "<anon>" : name);
     }
