@@ -98,7 +98,7 @@ final class CoreCalc {
                 default -> throw new BtfException("<" + kind.label() + "> cannot be applied to an array element");
             };
         }
-        BtfType.Member m = ((BtfType.Composite) btf.type(acc.typeId())).members().get(acc.index());
+        BtfType.Member m = CoreTypes.member(btf, acc.typeId(), acc.index());
         int fieldTypeId = btf.resolve(m.type());
         BtfType mt = btf.type(fieldTypeId);
         long bitOff = spec.bitOffset;

@@ -1,5 +1,6 @@
 package io.bpfring.btf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.List;
 final class CoreSpec {
     /** libbpf's {@code BPF_CORE_SPEC_MAX_LEN}: the deepest access string and member search. */
     static final int MAX_LEN = 64;
+    private static final byte[] NO_NAME = new byte[0];
 
     /** A named member {@code index} of struct or union {@code typeId}, or (name null) element {@code index} of type {@code typeId}. */
     record Accessor(int typeId, int index, String name) {
@@ -65,33 +67,33 @@ final class CoreSpec {
         }
         spec.bitOffset = bits(first, btf.sizeOf(id));
         for (int i = 1; i < spec.rawLength; i++) {
-            BtfType t = btf.type(btf.resolve(id));
+            id = btf.resolve(id);
             int index = spec.raw[i];
-            switch (t) {
-                case BtfType.Composite c -> {
-                    if (index >= c.members().size()) {
-                        throw new BtfException("access string '" + access + "' index " + i + " (" + index
-                                + ") is past the " + c.members().size() + " members of "
-                                + CoreTypes.describe(btf, btf.resolve(id)));
-                    }
-                    BtfType.Member m = c.members().get(index);
-                    spec.bitOffset += m.bitOffset();
-                    if (!m.name().isEmpty()) {
-                        spec.accessors.add(new Accessor(btf.resolve(id), index, m.name()));
-                    }
-                    id = m.type();
+            BtfKind container = btf.kind(id);
+            if (CoreTypes.isComposite(container)) {
+                int count = CoreTypes.memberCount(btf, id);
+                if (index >= count) {
+                    throw new BtfException("access string '" + access + "' index " + i + " (" + index
+                            + ") is past the " + count + " members of " + CoreTypes.describe(btf, id));
                 }
-                case BtfType.Array a -> {
-                    id = btf.resolve(a.type());
-                    if (!spec.isFlexible(spec.accessors.getLast(), a) && Integer.compareUnsigned(index, a.count()) >= 0) {
-                        throw new BtfException("access string '" + access + "' index " + i + " (" + index
-                                + ") is past the " + Integer.toUnsignedString(a.count()) + " elements of the array");
-                    }
-                    spec.accessors.add(new Accessor(id, index, null));
-                    spec.bitOffset += bits(index, btf.sizeOf(id));
+                spec.bitOffset += CoreTypes.memberBitOffset(btf, id, index);
+                BtfType.Member m = CoreTypes.member(btf, id, index);
+                if (!m.name().isEmpty()) {
+                    spec.accessors.add(new Accessor(id, index, m.name()));
                 }
-                default -> throw new BtfException("access string '" + access + "' index " + i + " goes into "
-                        + CoreTypes.describe(btf, btf.resolve(id)) + ", which has no members or elements");
+                id = m.type();
+            } else if (container == BtfKind.ARRAY) {
+                BtfType.Array a = (BtfType.Array) btf.type(id);
+                id = btf.resolve(a.type());
+                if (!spec.isFlexible(spec.accessors.getLast(), a) && Integer.compareUnsigned(index, a.count()) >= 0) {
+                    throw new BtfException("access string '" + access + "' index " + i + " (" + index
+                            + ") is past the " + Integer.toUnsignedString(a.count()) + " elements of the array");
+                }
+                spec.accessors.add(new Accessor(id, index, null));
+                spec.bitOffset += bits(index, btf.sizeOf(id));
+            } else {
+                throw new BtfException("access string '" + access + "' index " + i + " goes into "
+                        + CoreTypes.describe(btf, id) + ", which has no members or elements");
             }
         }
         return spec;
@@ -99,7 +101,11 @@ final class CoreSpec {
 
     private static int index(String part, String access) {
         // clang writes decimal indexes only; anything else is damage.
-        if (part.isEmpty() || part.length() > 10 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        boolean digits = !part.isEmpty() && part.length() <= 10;
+        for (int i = 0; digits && i < part.length(); i++) {
+            digits = part.charAt(i) >= '0' && part.charAt(i) <= '9';
+        }
+        if (!digits) {
             throw new BtfException("access string '" + access + "' is not indexes separated by ':'");
         }
         long value = Long.parseLong(part);
@@ -171,30 +177,33 @@ final class CoreSpec {
      */
     private int matchMember(Btf local, Accessor acc, int targetId) {
         targetId = btf.resolve(targetId);
-        if (!(btf.type(targetId) instanceof BtfType.Composite target)) {
+        if (!CoreTypes.isComposite(btf.kind(targetId))) {
             return -1;
         }
-        BtfType.Member localMember = ((BtfType.Composite) local.type(acc.typeId())).members().get(acc.index());
-        List<BtfType.Member> members = target.members();
-        for (int i = 0; i < members.size(); i++) {
-            BtfType.Member m = members.get(i);
+        BtfType.Member localMember = CoreTypes.member(local, acc.typeId(), acc.index());
+        byte[] name = localMember.name().getBytes(StandardCharsets.UTF_8);
+        int count = CoreTypes.memberCount(btf, targetId);
+        for (int i = 0; i < count; i++) {
+            int nameOffset = CoreTypes.memberNameOffset(btf, targetId, i);
+            int type = CoreTypes.memberType(btf, targetId, i);
+            long bits = CoreTypes.memberBitOffset(btf, targetId, i);
             push(i);
-            bitOffset += m.bitOffset();
-            if (m.name().isEmpty()) {
-                int found = matchMember(local, acc, m.type());
+            bitOffset += bits;
+            if (btf.nameEquals(nameOffset, NO_NAME)) {
+                int found = matchMember(local, acc, type);
                 if (found >= 0) {
                     return found;
                 }
-            } else if (m.name().equals(localMember.name())) {
-                if (!CoreTypes.fieldsAreCompatible(local, localMember.type(), btf, m.type())) {
-                    bitOffset -= m.bitOffset();
+            } else if (btf.nameEquals(nameOffset, name)) {
+                if (!CoreTypes.fieldsAreCompatible(local, localMember.type(), btf, type)) {
+                    bitOffset -= bits;
                     rawLength--;
                     return -1;
                 }
-                accessors.add(new Accessor(targetId, i, m.name()));
-                return m.type();
+                accessors.add(new Accessor(targetId, i, localMember.name()));
+                return type;
             }
-            bitOffset -= m.bitOffset();
+            bitOffset -= bits;
             rawLength--;
         }
         return -1;
@@ -205,8 +214,8 @@ final class CoreSpec {
         if (enclosing.name() == null || array.count() != 0) {
             return false;
         }
-        return btf.type(enclosing.typeId()) instanceof BtfType.Composite c
-                && enclosing.index() == c.members().size() - 1;
+        return CoreTypes.isComposite(btf.kind(enclosing.typeId()))
+                && enclosing.index() == CoreTypes.memberCount(btf, enclosing.typeId()) - 1;
     }
 
     /** The bits {@code index} elements of {@code size} bytes take; more than 2^32 bytes is damage. */

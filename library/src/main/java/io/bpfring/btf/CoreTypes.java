@@ -30,6 +30,36 @@ final class CoreTypes {
         return "[" + id + "] " + btf.kind(id).name().toLowerCase() + " " + (name.isEmpty() ? "<anon>" : name);
     }
 
+    /**
+     * The number of members of struct or union {@code id}. Members are read one at a time, not
+     * by decoding the type: a kernel struct has hundreds, and a relocation needs one.
+     */
+    static int memberCount(Btf btf, int id) {
+        return btf.word(id, 4) & 0xffffff;
+    }
+
+    /** Member {@code i} of struct or union {@code id}, decoded alone. */
+    static BtfType.Member member(Btf btf, int id, int i) {
+        int offset = btf.word(id, 20 + 12 * i);
+        boolean bitfields = btf.word(id, 4) < 0;
+        return new BtfType.Member(btf.string(memberNameOffset(btf, id, i)), memberType(btf, id, i),
+                bitfields ? offset & 0xffffff : offset, bitfields ? offset >>> 24 : 0);
+    }
+
+    static int memberNameOffset(Btf btf, int id, int i) {
+        return btf.word(id, 12 + 12 * i);
+    }
+
+    static int memberType(Btf btf, int id, int i) {
+        return btf.word(id, 16 + 12 * i);
+    }
+
+    /** The member's offset in bits, unsigned. */
+    static long memberBitOffset(Btf btf, int id, int i) {
+        int offset = btf.word(id, 20 + 12 * i);
+        return btf.word(id, 4) < 0 ? offset & 0xffffff : offset & 0xffffffffL;
+    }
+
     /** Same kind, or both enums of any width (libbpf's {@code btf_kind_core_compat}). */
     static boolean kindsCompatible(BtfKind a, BtfKind b) {
         return a == b || (isEnum(a) && isEnum(b));
