@@ -32,7 +32,7 @@ final class CoreCalc {
     private record Side(long value, int fieldSize, int typeId, boolean validate) {
     }
 
-    /** The result for a relocation whose local spec is {@code local} and matched spec {@code target} (null: none matched). */
+    /** The result for local spec {@code local} and the matched target spec {@code target} (null: none matched). */
     static Result compute(CoreSpec local, CoreSpec target) {
         CoreReloKind kind = local.kind;
         if (kind.isFieldBased()) {
@@ -93,7 +93,8 @@ final class CoreCalc {
         if (acc.name() == null) {
             // The access ends at an array element (or the root).
             return switch (kind) {
-                case FIELD_BYTE_OFFSET -> new Side(spec.bitOffset / 8, elementSize(btf, acc.typeId()), acc.typeId(), true);
+                case FIELD_BYTE_OFFSET ->
+                        new Side(spec.bitOffset / 8, elementSize(btf, acc.typeId()), acc.typeId(), true);
                 case FIELD_BYTE_SIZE -> new Side(btf.sizeOf(acc.typeId()), 0, 0, true);
                 default -> throw new BtfException("<" + kind.label() + "> cannot be applied to an array element");
             };
@@ -153,7 +154,8 @@ final class CoreCalc {
         int elem = btf.resolve(id);
         for (int depth = 0; btf.type(elem) instanceof BtfType.Array a; depth++) {
             if (depth > CoreTypes.MAX_DEPTH) {
-                throw new BtfException("arrays nested deeper than " + CoreTypes.MAX_DEPTH + " in " + CoreTypes.describe(btf, id));
+                throw new BtfException("arrays nested deeper than " + CoreTypes.MAX_DEPTH + " in "
+                        + CoreTypes.describe(btf, id));
             }
             elem = btf.resolve(a.type());
         }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * The computed result of one CO-RE relocation, ready to patch its instruction: what the
  * instruction holds now, what it must hold on the target, or that it is poisoned. Made by
  * {@link CoreRelocator}; {@link #toString()} describes it for logs, e.g.
- * {@code tp/x insn 38: relo #2 <byte_off> [12] struct task_struct.real_parent (0:95 @ offset 1280): 1280 -> 1288 (vmlinux [114] struct task_struct)}.
+ * {@code tp/x insn 38: relo #2 <byte_off> [12] struct task_struct.real_parent (0:95 @ offset 1280):
+ * 1280 -> 1288 (vmlinux [114] struct task_struct)}.
  *
  * <p>A poisoned instruction becomes {@code call 0xbad2310}: the verifier rejects the program
  * with {@code invalid func unknown#195896080} only if it can reach it, so relocations guarded

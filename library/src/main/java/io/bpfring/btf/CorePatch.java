@@ -142,8 +142,9 @@ final class CorePatch {
                 insns[at] = withImm(insn, (int) r.target());
                 insns[at + 1] = withImm(second, (int) (r.target() >>> 32));
             }
-            default -> throw new Mismatch(String.format("instruction of class 0x%x (code 0x%02x, dst r%d, src r%d, off %d,"
-                    + " imm %d) cannot be relocated", code & 7, code, dst(insn), src(insn), off(insn), imm(insn)));
+            default -> throw new Mismatch(String.format(
+                    "instruction of class 0x%x (code 0x%02x, dst r%d, src r%d, off %d, imm %d) cannot be relocated",
+                    code & 7, code, dst(insn), src(insn), off(insn), imm(insn)));
         }
         return false;
     }

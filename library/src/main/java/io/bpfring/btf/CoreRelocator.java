@@ -17,6 +17,18 @@ import java.util.stream.Collectors;
  * narrowed to the candidates that matched each relocation that matched any, so results may
  * depend on the order in which sections are relocated: relocate them in file order. One
  * relocator per object; its methods are synchronized.
+ *
+ * <p>A loader relocates each program section's own instructions (subprograms in {@code .text}
+ * included) before it appends subprograms to programs, as libbpf does:
+ * <pre>{@code
+ * TargetBtf kernel = TargetBtf.kernel();                  // once, shared
+ * CoreRelocator relocator = new CoreRelocator(btf, kernel);
+ * for (var e : ext.coreRelos().entrySet()) {              // file order
+ *     long[] insns = instructionsOf(e.getKey());
+ *     poisoned.put(e.getKey(), CoreFixup.applyAll(relocator.relocate(e.getKey(), e.getValue()), insns));
+ * }
+ * // verifier refused a program: CoreFixup.poisonedInsn(log) -> section instruction -> poisoned fixup's toString()
+ * }</pre>
  */
 public final class CoreRelocator {
     private final Btf local;

@@ -2,7 +2,6 @@ package io.bpfring.btf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,7 +16,10 @@ final class CoreSpec {
     static final int MAX_LEN = 64;
     private static final byte[] NO_NAME = new byte[0];
 
-    /** A named member {@code index} of struct or union {@code typeId}, or (name null) element {@code index} of type {@code typeId}. */
+    /**
+     * Named member {@code index} of struct or union {@code typeId}, or (name null) element
+     * {@code index} of an array of {@code typeId}, or the root's index.
+     */
     record Accessor(int typeId, int index, String name) {
     }
 
@@ -78,6 +80,10 @@ final class CoreSpec {
                 }
                 spec.bitOffset += CoreTypes.memberBitOffset(btf, id, index);
                 BtfType.Member m = CoreTypes.member(btf, id, index);
+                if (m.name().isEmpty() && CoreTypes.memberNameOffset(btf, id, index) != 0) {
+                    throw new BtfException("member " + index + " of " + CoreTypes.describe(btf, id)
+                            + " has a name that is empty");
+                }
                 if (!m.name().isEmpty()) {
                     spec.accessors.add(new Accessor(id, index, m.name()));
                 }
@@ -158,7 +164,8 @@ final class CoreSpec {
                 if (!(target.type(id) instanceof BtfType.Array a)) {
                     return null;
                 }
-                if (!spec.isFlexible(spec.accessors.getLast(), a) && Integer.compareUnsigned(acc.index(), a.count()) >= 0) {
+                boolean inside = Integer.compareUnsigned(acc.index(), a.count()) < 0;
+                if (!inside && !spec.isFlexible(spec.accessors.getLast(), a)) {
                     return null;
                 }
                 id = target.resolve(a.type());
@@ -242,10 +249,6 @@ final class CoreSpec {
             s.append(i == 0 ? "" : ":").append(raw[i]);
         }
         return s.toString();
-    }
-
-    int[] raw() {
-        return Arrays.copyOf(raw, rawLength);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.bpfring.btf;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * The types CO-RE relocates against: the kernel's vmlinux BTF and the split BTF of its modules.
@@ -162,7 +162,7 @@ public final class TargetBtf {
             this.btf = btf;
         }
 
-        /** Adds this table's own types of a kind compatible with {@code kind} named {@code essential} up to a flavour. */
+        /** Adds this table's own types of a kind compatible with {@code kind} and essential name {@code essential}. */
         void collect(String essential, BtfKind kind, List<CoreCandidate> out) {
             int[] ids = flavoured().getOrDefault(essential, new int[0]);
             if (!CoreNames.flavoured(essential)) {

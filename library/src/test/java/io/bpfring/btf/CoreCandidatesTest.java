@@ -47,7 +47,8 @@ class CoreCandidatesTest {
         tb.union("task", 4, m("pid", ti, 0));   // another kind: no candidate
         tb.struct("task_struct", 4, m("pid", ti, 0));
         Btf t = tb.build();
-        assertEquals(List.of(flavoured), TargetBtf.of(t).candidates(local, task).stream().map(CoreCandidate::id).toList());
+        assertEquals(List.of(flavoured),
+                TargetBtf.of(t).candidates(local, task).stream().map(CoreCandidate::id).toList());
         assertEquals(List.of(0L, 4L), values(fixup(local, t, task, "0:0", FIELD_BYTE_OFFSET)));
 
         CoreTypesBuilder lb2 = new CoreTypesBuilder();
@@ -101,7 +102,8 @@ class CoreCandidatesTest {
         CoreRelocator relocator = new CoreRelocator(local, TargetBtf.of(twoTasks(64, 16)));
         assertEquals(0, relocator.relocate("s", List.of(relo(0, task, "0:2", CoreReloKind.FIELD_EXISTS))).getFirst()
                 .targetValue());
-        fails("relocation decision ambiguity", () -> relocator.relocate("s", List.of(relo(1, task, "0", TYPE_ID_TARGET))));
+        fails("relocation decision ambiguity",
+                () -> relocator.relocate("s", List.of(relo(1, task, "0", TYPE_ID_TARGET))));
     }
 
     /** A module's split BTF with struct mod_dev, on top of {@code vmlinux}. */

@@ -76,7 +76,8 @@ class CoreFieldTest {
     @Test
     void movedFieldsGetTheirNewOffsets() {
         assertEquals(List.of(0L, 16L), values(task("0:0", FIELD_BYTE_OFFSET)));   // pid
-        assertEquals(List.of(4L, 28L), values(task("0:1", FIELD_BYTE_OFFSET)));   // tgid, in union { struct { x; tgid } }
+        // tgid, now in union { struct { x; tgid } }
+        assertEquals(List.of(4L, 28L), values(task("0:1", FIELD_BYTE_OFFSET)));
         assertEquals(List.of(24L, 48L), values(task("0:5", FIELD_BYTE_OFFSET)));  // signal
         assertEquals(List.of(0L, 8L), values(fixup(local.btf, target.btf, local.signal, "0:0", FIELD_BYTE_OFFSET)));
         // An array element: counts[2]; and the root itself, p[1].

@@ -83,7 +83,8 @@ class CoreHostileTest {
 
     @Test
     void typeIdsInstructionOffsetsAndAnonymousTypes() {
-        fails(WHERE + "<type_exists> type id 4294967295 access '0': type id 4294967295 is past the last local type id 12",
+        fails(WHERE + "<type_exists> type id 4294967295 access '0': type id 4294967295 is past the last local type"
+                        + " id 12",
                 () -> fixup(btf, btf, -1, "0", TYPE_EXISTS));
         fails("is past the last local type id 12", () -> fixup(btf, btf, 13, "0", TYPE_EXISTS));
         fails("instruction offset 12 is not a multiple of 8", () -> new CoreRelocator(btf, TargetBtf.of(btf))

@@ -47,7 +47,8 @@ class CoreKernelTest {
 
     private static void assumeLibbpfKernel() {
         Assumptions.assumeTrue(kernel.vmlinux().typeCount() == LIBBPF_VMLINUX_TYPES,
-                "libbpf's numbers were taken on another kernel build (" + LIBBPF_VMLINUX_TYPES + " BTF types, this one has "
+                "libbpf's numbers were taken on another kernel build (" + LIBBPF_VMLINUX_TYPES
+                        + " BTF types, this one has "
                         + kernel.vmlinux().typeCount() + ")");
     }
 
@@ -143,7 +144,8 @@ class CoreKernelTest {
                 + " (no struct named fixture_absent_type in the target)", byInsn.get(242).toString());
         assertEquals(section + " insn 88: relo #7 <byte_off> [334] struct pid.numbers[0].nr (0:8:0:0 @ offset 144):"
                 + " 144 -> 144 (vmlinux [524] struct pid)", byInsn.get(88).toString());
-        assertEquals(section + " insn 247: relo #30 <enumval_exists> [343] enum pid_type___fixture::PIDTYPE_FIXTURE_ABSENT"
+        assertEquals(section + " insn 247: relo #30 <enumval_exists> [343] enum"
+                + " pid_type___fixture::PIDTYPE_FIXTURE_ABSENT"
                 + " = 100: 1 -> 0 (not in vmlinux [384] enum pid_type)", byInsn.get(247).toString());
 
         // Local values: the object's own ids and clang's numbers, which libbpf logs as "imm A".
@@ -159,7 +161,8 @@ class CoreKernelTest {
         long[] before = r.before.get(section);
         long[] after = r.after.get(section);
         for (int i = 0; i < before.length; i++) {
-            if (!byInsn.containsKey(i) && !(i > 0 && byInsn.containsKey(i - 1) && CorePatch.code(before[i - 1]) == 0x18)) {
+            boolean secondHalf = i > 0 && byInsn.containsKey(i - 1) && CorePatch.code(before[i - 1]) == 0x18;
+            if (!byInsn.containsKey(i) && !secondHalf) {
                 assertEquals(before[i], after[i], "instruction " + i + " has no relocation");
             }
         }
@@ -175,7 +178,8 @@ class CoreKernelTest {
     void lifecycleMatchesLibbpf() throws IOException {
         assumeLibbpfKernel();
         Map<String, String> expected = new LinkedHashMap<>();
-        expected.put("tp/syscalls/sys_enter_execve", "56 byte_off 1280, 63 byte_off 1268, 82 byte_off 24, 92 byte_off 16");
+        expected.put("tp/syscalls/sys_enter_execve",
+                "56 byte_off 1280, 63 byte_off 1268, 82 byte_off 24, 92 byte_off 16");
         expected.put("tp/syscalls/sys_exit_execve", "10 byte_off 16");
         expected.put("tp/sched/sched_process_exit", "39 byte_off 1164, 80 byte_off 1280, 87 byte_off 1268, "
                 + "110 byte_off 1552, 121 byte_off 1488, 130 byte_off 1496, 139 byte_off 1536, 148 byte_off 1544, "
@@ -240,7 +244,8 @@ class CoreKernelTest {
         Assumptions.assumeTrue(vmlinux.find("nf_conn___init", BtfKind.STRUCT).isPresent(), "no nf_conn___init here");
         int nfConn = vmlinux.find("nf_conn", BtfKind.STRUCT).orElseThrow();
         int init = vmlinux.find("nf_conn___init", BtfKind.STRUCT).orElseThrow();
-        assertEquals(List.of(nfConn, init), kernel.candidates(vmlinux, nfConn).stream().map(CoreCandidate::id).toList());
+        assertEquals(List.of(nfConn, init),
+                kernel.candidates(vmlinux, nfConn).stream().map(CoreCandidate::id).toList());
         assertEquals(List.of(nfConn, init), kernel.candidates(vmlinux, init).stream().map(CoreCandidate::id).toList());
         assertFalse(kernel.candidates(vmlinux, vmlinux.find("task_struct", BtfKind.STRUCT).orElseThrow()).isEmpty());
     }

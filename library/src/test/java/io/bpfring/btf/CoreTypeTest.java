@@ -58,10 +58,12 @@ class CoreTypeTest {
         assertEquals(List.of(1L, 1L), values(fixup(local, target, lstruct, "0", TYPE_EXISTS)));
         assertEquals(List.of(16L, 24L), values(fixup(local, target, lstruct, "0", TYPE_SIZE)));
         assertEquals(List.of(16L, 24L), values(fixup(local, target, ltypedef, "0", TYPE_SIZE)));
-        assertEquals(List.of((long) lstruct, (long) tstruct), values(fixup(local, target, lstruct, "0", TYPE_ID_TARGET)));
+        assertEquals(List.of((long) lstruct, (long) tstruct),
+                values(fixup(local, target, lstruct, "0", TYPE_ID_TARGET)));
         assertEquals(List.of((long) ttypedef, (long) ttypedef),
                 List.of((long) ttypedef, fixup(local, target, ltypedef, "0", TYPE_ID_TARGET).targetValue()));
-        assertEquals(List.of((long) lstruct, (long) lstruct), values(fixup(local, target, lstruct, "0", TYPE_ID_LOCAL)));
+        assertEquals(List.of((long) lstruct, (long) lstruct),
+                values(fixup(local, target, lstruct, "0", TYPE_ID_LOCAL)));
     }
 
     @Test
@@ -105,7 +107,8 @@ class CoreTypeTest {
         int unsignedA = b.struct("conf___u", 16, m("a", u, 0));                // a unsigned: sign differs
         int longA = b.struct("conf___l", 16, m("a", l, 0));                    // a long: size differs
         int subset = b.struct("conf___ok", 4, m("a", i, 0));                   // a subset, other offsets: fine
-        int fwdPtr = b.struct("conf___p", 8, m("o", b.ptr(b.union("other", 4, m("v", i, 0))), 0)); // union vs fwd struct
+        // Behind the pointer a union, where the target declares struct other.
+        int fwdPtr = b.struct("conf___p", 8, m("o", b.ptr(b.union("other", 4, m("v", i, 0))), 0));
         Btf variants = b.build();
         assertEquals(0, fixup(variants, target, missing, "0", TYPE_MATCHES).targetValue());
         assertEquals(0, fixup(variants, target, unsignedA, "0", TYPE_MATCHES).targetValue());
