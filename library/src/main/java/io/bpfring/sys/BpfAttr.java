@@ -61,6 +61,7 @@ public final class BpfAttr {
         public static final VarHandle MAX_ENTRIES = handle(LAYOUT, "max_entries");
         public static final VarHandle MAP_FLAGS = handle(LAYOUT, "map_flags");
         public static final VarHandle INNER_MAP_FD = handle(LAYOUT, "inner_map_fd");
+        public static final VarHandle NUMA_NODE = handle(LAYOUT, "numa_node");
         public static final Layouts.Bytes MAP_NAME = bytesField(LAYOUT, "map_name");
         public static final VarHandle BTF_FD = handle(LAYOUT, "btf_fd");
         public static final VarHandle BTF_KEY_TYPE_ID = handle(LAYOUT, "btf_key_type_id");
@@ -133,6 +134,7 @@ public final class BpfAttr {
         public static final VarHandle LOG_LEVEL = handle(LAYOUT, "log_level");
         public static final VarHandle LOG_SIZE = handle(LAYOUT, "log_size");
         public static final VarHandle LOG_BUF = handle(LAYOUT, "log_buf");
+        public static final VarHandle KERN_VERSION = handle(LAYOUT, "kern_version");
         public static final VarHandle PROG_FLAGS = handle(LAYOUT, "prog_flags");
         public static final Layouts.Bytes PROG_NAME = bytesField(LAYOUT, "prog_name");
         public static final VarHandle EXPECTED_ATTACH_TYPE = handle(LAYOUT, "expected_attach_type");
