@@ -52,19 +52,19 @@ public final class Link implements AutoCloseable {
      *
      * @throws IllegalStateException once closed
      */
-    public int fd() {
+    public synchronized int fd() {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
         }
         return fd;
     }
 
-    public boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
