@@ -28,8 +28,8 @@ public final class Cgroups {
         String what = type + " of cgroup " + cgroup;
         int dir = Sys.openReadOnlyOrErrno(cgroup.toString());
         if (dir < 0) {
-            throw new IllegalArgumentException("cannot open the cgroup directory " + cgroup + " ("
-                    + Errno.name(-dir) + ")" + mountedWhere());
+            throw new IllegalArgumentException("cannot open the cgroup directory " + cgroup + " to attach "
+                    + Bpf.describe(program) + " (" + Errno.name(-dir) + ")" + mountedWhere());
         }
         try {
             int fd = Bpf.linkCreate(program, dir, type, 0, null, what, errno -> switch (errno) {

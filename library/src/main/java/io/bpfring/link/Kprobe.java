@@ -105,7 +105,7 @@ public final class Kprobe {
         int perfFd;
         try (Arena arena = Arena.ofConfined()) {
             long name = arena.allocateFrom(function).address();
-            perfFd = PerfLink.open(attr -> {
+            perfFd = PerfLink.open(program, attr -> {
                 PerfEvent.Attr.TYPE.set(attr, pmu.type());
                 PerfEvent.Attr.CONFIG.set(attr, pmu.config(returning));
                 PerfEvent.Attr.CONFIG1.set(attr, name);

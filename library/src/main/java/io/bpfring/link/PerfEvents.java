@@ -92,7 +92,7 @@ public final class PerfEvents {
                 String onCpu = event + " at " + sampling + " on CPU " + cpu;
                 int perfFd;
                 try {
-                    perfFd = PerfLink.open(attr -> {
+                    perfFd = PerfLink.open(program, attr -> {
                         PerfEvent.Attr.TYPE.set(attr, type);
                         PerfEvent.Attr.CONFIG.set(attr, config);
                         PerfEvent.Attr.SAMPLE_PERIOD.set(attr, sampling.value()); // sample_freq with FREQ

@@ -22,17 +22,18 @@ final class PerfLink {
     }
 
     /**
-     * Opens the event {@code fill} describes for {@code pid} (-1: every process) on {@code cpu}
+     * Opens the event {@code fill} describes, to link {@code program} to, for {@code pid} (-1: every process) on {@code cpu}
      * (-1: every CPU; a tracing event for every process takes CPU 0 and still fires on all).
      */
-    static int open(Consumer<MemorySegment> fill, int pid, int cpu, String what, IntFunction<String> advice) {
+    static int open(BpfProgram program, Consumer<MemorySegment> fill, int pid, int cpu, String what,
+                    IntFunction<String> advice) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(PerfEvent.Attr.LAYOUT);
             PerfEvent.Attr.SIZE.set(attr, (int) attr.byteSize());
             fill.accept(attr);
             int fd = Sys.perfEventOpenOrErrno(attr, pid, cpu);
             if (fd < 0) {
-                throw Bpf.failure("perf_event_open(" + what + ")", -fd, errno -> {
+                throw Bpf.failure("perf_event_open(" + what + ") for " + Bpf.describe(program), -fd, errno -> {
                     String specific = advice == null ? null : advice.apply(errno);
                     return specific != null ? specific : perfAdvice(errno);
                 });

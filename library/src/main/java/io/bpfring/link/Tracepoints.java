@@ -30,7 +30,7 @@ public final class Tracepoints {
     public static Link attach(BpfProgram program, Tracepoint tracepoint, long cookie) {
         String what = "tracepoint " + tracepoint.category() + "/" + tracepoint.name();
         Bpf.requireType(program, what, ProgramType.TRACEPOINT);
-        int perfFd = PerfLink.open(attr -> {
+        int perfFd = PerfLink.open(program, attr -> {
             PerfEvent.Attr.TYPE.set(attr, PERF_TYPE_TRACEPOINT);
             PerfEvent.Attr.CONFIG.set(attr, (long) tracepoint.id());
         }, -1, 0, what, errno -> errno == Errno.ENOENT || errno == Errno.EINVAL

@@ -121,13 +121,14 @@ public final class Uprobe {
                 + (offset != 0 ? "+" + offset : "") + " (offset 0x" + Long.toHexString(fileOffset) + ")"
                 : "0x" + Long.toHexString(fileOffset)) + (pid >= 0 ? " in pid " + pid : "");
         Bpf.requireType(program, what, ProgramType.KPROBE);
-        ProbePmu pmu = ProbePmu.find("uprobe").orElseThrow(() -> new AttachException("attach " + what, Errno.EOPNOTSUPP,
+        ProbePmu pmu = ProbePmu.find("uprobe").orElseThrow(() -> new AttachException(
+                "attach " + Bpf.describe(program) + " to " + what, Errno.EOPNOTSUPP,
                 "uprobes are not built into this kernel (CONFIG_UPROBE_EVENTS is off, or the kernel predates the"
                         + " uprobe PMU of Linux 4.17): " + ProbePmu.DEVICES.resolve("uprobe") + " is absent"));
         int perfFd;
         try (Arena arena = Arena.ofConfined()) {
             long pathAddress = arena.allocateFrom(path.toString()).address();
-            perfFd = PerfLink.open(attr -> {
+            perfFd = PerfLink.open(program, attr -> {
                 PerfEvent.Attr.TYPE.set(attr, pmu.type());
                 PerfEvent.Attr.CONFIG.set(attr, pmu.config(returning));
                 PerfEvent.Attr.CONFIG1.set(attr, pathAddress);

@@ -133,7 +133,8 @@ class SocketTest {
                     e.getMessage());
             IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                     () -> Cgroups.attach(program, Path.of("/no/such/cgroup"), AttachType.CGROUP_INET_INGRESS));
-            assertTrue(missing.getMessage().startsWith("cannot open the cgroup directory /no/such/cgroup (ENOENT)"),
+            assertTrue(missing.getMessage().startsWith("cannot open the cgroup directory /no/such/cgroup to attach"
+                    + " program 'cg' (ENOENT)"),
                     missing.getMessage());
             AttachException type = assertThrows(AttachException.class,
                     () -> Cgroups.attach(program, Cgroups.root(), AttachType.CGROUP_SYSCTL));
