@@ -49,7 +49,8 @@ final class LoadRefusal {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("CapEff:")) {
                     long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
-                    return (caps & 1L << CAP_SYS_ADMIN) != 0 || (caps & 1L << CAP_BPF) != 0 && (caps & 1L << CAP_PERFMON) != 0;
+                    return (caps & 1L << CAP_SYS_ADMIN) != 0
+                            || (caps & 1L << CAP_BPF) != 0 && (caps & 1L << CAP_PERFMON) != 0;
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -194,7 +194,8 @@ public final class ElfBinary {
             }
             String what = (tableType == SHT_SYMTAB ? ".symtab" : ".dynsym") + " of " + source;
             if (table[4] != SYM_SIZE || table[1] >= sections.size()) {
-                throw new ElfException(what + ": entry size " + table[4] + " or string table " + table[1] + " is wrong");
+                throw new ElfException(what + ": entry size " + table[4] + " or string table " + table[1]
+                        + " is wrong");
             }
             long[] strings = sections.get((int) table[1]);
             need(table[2], table[3], what);

@@ -61,7 +61,7 @@ public final class Attach {
         };
     }
 
-    /** Whether {@link #auto} can attach a program of {@code section}: its family attaches by itself and it names a target. */
+    /** Whether {@link #auto} can attach a program of {@code section}: it attaches by itself and names its target. */
     public static boolean isAuto(String section) {
         Section s = Section.parse(section);
         return s.attachesByItself() && s.missingTarget() == null;
@@ -90,7 +90,7 @@ public final class Attach {
             };
         }
 
-        /** The form of target the section lacks; null when it has one, or needs none (BTF programs found theirs at load). */
+        /** The form of target the section lacks; null when it has one or needs none (BTF programs name it at load). */
         String missingTarget() {
             return switch (base) {
                 case "tp", "tracepoint" -> {

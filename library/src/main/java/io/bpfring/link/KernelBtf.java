@@ -28,7 +28,8 @@ final class KernelBtf {
                 throw new UncheckedIOException("cannot read the kernel's BTF " + Btf.KERNEL
                         + " (the kernel needs CONFIG_DEBUG_INFO_BTF)", e);
             } catch (BtfException e) {
-                throw new IllegalStateException("cannot parse the kernel's BTF " + Btf.KERNEL + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot parse the kernel's BTF " + Btf.KERNEL + ": " + e.getMessage(),
+                        e);
             }
         }
         return vmlinux;

@@ -65,12 +65,14 @@ public final class PerfEvents {
 
     /** Attaches {@code program} to the software event {@code event} on every online CPU. */
     public static Link attach(BpfProgram program, Software event, Sampling sampling) {
-        return attach(program, TYPE_SOFTWARE, event.ordinal(), sampling, "software event " + event.name().toLowerCase());
+        return attach(program, TYPE_SOFTWARE, event.ordinal(), sampling,
+                "software event " + event.name().toLowerCase());
     }
 
     /** Attaches {@code program} to the hardware event {@code event} on every online CPU. */
     public static Link attach(BpfProgram program, Hardware event, Sampling sampling) {
-        return attach(program, TYPE_HARDWARE, event.ordinal(), sampling, "hardware event " + event.name().toLowerCase());
+        return attach(program, TYPE_HARDWARE, event.ordinal(), sampling,
+                "hardware event " + event.name().toLowerCase());
     }
 
     /**
@@ -112,7 +114,8 @@ public final class PerfEvents {
             throw e;
         }
         if (fds.isEmpty()) {
-            throw new AttachException("attach " + Bpf.describe(program) + " to " + what, Errno.ENODEV, "no CPU is online");
+            throw new AttachException("attach " + Bpf.describe(program) + " to " + what, Errno.ENODEV,
+                    "no CPU is online");
         }
         int[] held = fds.stream().mapToInt(Integer::intValue).toArray();
         return fds.size() == 2 ? new Link(program.name(), what, held[0], held[1])

@@ -22,8 +22,9 @@ final class PerfLink {
     }
 
     /**
-     * Opens the event {@code fill} describes, to link {@code program} to, for {@code pid} (-1: every process) on {@code cpu}
-     * (-1: every CPU; a tracing event for every process takes CPU 0 and still fires on all).
+     * Opens the event {@code fill} describes, to link {@code program} to, for {@code pid} (-1:
+     * every process) on {@code cpu} (-1: every CPU; a tracing event for every process takes CPU 0
+     * and still fires on all).
      */
     static int open(BpfProgram program, Consumer<MemorySegment> fill, int pid, int cpu, String what,
                     IntFunction<String> advice) {

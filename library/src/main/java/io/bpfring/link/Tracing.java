@@ -60,7 +60,8 @@ public final class Tracing {
                 what, errno -> switch (errno) {
                     case Errno.EINVAL -> "the kernel refused the attach: " + type + " must be the attach type the"
                             + " program was loaded with" + (type.equals(AttachType.LSM_MAC)
-                            ? ", and lsm programs need \"bpf\" among the kernel's LSMs (lsm= on its command line)" : "");
+                            ? ", and lsm programs need \"bpf\" among the kernel's LSMs (lsm= on its command line)"
+                            : "");
                     case Errno.EPERM -> "this kernel refuses " + kind + " attachments even to a privileged process";
                     case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> "this kernel cannot run " + kind
                             + " programs (no BPF trampolines: they need the JIT and architecture support)";
@@ -106,7 +107,7 @@ public final class Tracing {
                 : "kernel function (or it is inlined)"))));
     }
 
-    /** What the loaded program attaches to, by its kind's name: {@code sched_process_exec} of {@code btf_trace_sched_process_exec}. */
+    /** What the loaded program attaches to: {@code sched_process_exec} for {@code btf_trace_sched_process_exec}. */
     private static String targetName(BpfProgram program, AttachType type) {
         String name = KernelBtf.attachTarget(program);
         String prefix = type.equals(AttachType.TRACE_RAW_TP) ? "btf_trace_" : type.equals(AttachType.LSM_MAC)

@@ -78,7 +78,8 @@ public final class Uprobe {
                 return at(binary, Long.decode(spec));
             }
             int plus = spec.indexOf('+');
-            return plus < 0 ? of(binary, spec) : of(binary, spec.substring(0, plus)).plus(Long.decode(spec.substring(plus + 1)));
+            return plus < 0 ? of(binary, spec)
+                    : of(binary, spec.substring(0, plus)).plus(Long.decode(spec.substring(plus + 1)));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("uprobe target '" + target + "': bad offset in '" + spec + "'", e);
         }
