@@ -99,10 +99,10 @@ final class ElfEdit {
         return elf.symbols().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow().index();
     }
 
-    /** Sets {@code st_info} (type and binding) of symbol {@code index}. */
-    ElfEdit symbolInfo(int index, int binding, int type) {
+    /** Sets {@code st_shndx} of symbol {@code index}: 0 makes it undefined. */
+    ElfEdit symbolSection(int index, int section) {
         Section symtab = elf.sections().stream().filter(s -> s.type() == Section.SHT_SYMTAB).findFirst().orElseThrow();
-        bytes[(int) (symtab.offset() + 24L * index + 4)] = (byte) (binding << 4 | type);
+        buf.putShort((int) (symtab.offset() + 24L * index + 6), (short) section);
         return this;
     }
 }
