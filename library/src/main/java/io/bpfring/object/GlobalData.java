@@ -18,6 +18,9 @@ import java.util.List;
  * when its DATASEC has a non-static variable.
  */
 final class GlobalData {
+    /** The largest data section taken: a hostile .bss of gigabytes would otherwise be allocated here. */
+    private static final long MAX_SECTION = 1 << 30;
+
     final List<MapSpec> maps = new ArrayList<>();
     final List<VariableSpec> variables = new ArrayList<>();
 
@@ -34,6 +37,10 @@ final class GlobalData {
             MapSpec.Kind kind = kindOf(s);
             if (kind == null || s.size() == 0) {
                 continue;
+            }
+            if (Long.compareUnsigned(s.size(), MAX_SECTION) > 0) {
+                throw new ObjectException("section " + s.name() + " of " + Long.toUnsignedString(s.size())
+                        + " bytes is too large for a map value (at most " + MAX_SECTION + ")");
             }
             byte[] contents = kind == MapSpec.Kind.BSS ? new byte[(int) s.size()]
                     : s.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);

@@ -154,7 +154,7 @@ final class ObjectReader {
             if (!s.isExecutable() || s.size() == 0) {
                 continue;
             }
-            List<Symbol> syms = symbols.getOrDefault(s.index(), List.of());
+            List<Symbol> syms = new ArrayList<>(symbols.getOrDefault(s.index(), List.of()));
             syms.sort(Comparator.comparingLong(Symbol::value));
             List<Function> functions = new ArrayList<>();
             for (Symbol sym : syms) {
