@@ -1,8 +1,10 @@
 package io.bpfring.bench;
 
+import io.bpfring.tools.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -56,35 +58,40 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> notifications;
 
     @Option(names = {"-P", "--producers"}, split = ",", paramLabel = "N", defaultValue = "1,2",
-            description = "Producer thread counts (default: 1,2).")
+            description = "Producer thread counts (default: 1,2).", converter = Sizes.Threads.class)
     List<Integer> producers;
 
     @Option(names = {"-b", "--batch"}, paramLabel = "N", defaultValue = "500",
-            description = "Samples per getpgid call (default: ${DEFAULT-VALUE}).")
+            description = "Samples per getpgid call, up to 4000 (default: ${DEFAULT-VALUE}).", converter = Batch.class)
     int batch;
 
-    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "524288",
-            description = "Ring buffer bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "512K",
+            description = "Ring buffer size: a power of 2 and a multiple of the page size, up to 1G "
+                    + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
     int ringSize;
 
     @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "64",
-            description = "Perf buffer pages per CPU (default: ${DEFAULT-VALUE}).")
+            description = "Perf buffer pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
     @Option(names = "--sample-rate", paramLabel = "N", defaultValue = "500",
-            description = "Sampled notification: a wake-up per N samples (default: ${DEFAULT-VALUE}).")
+            description = "Sampled notification: a wake-up per N samples (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.Count.class)
     int sampleRate;
 
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "1000",
-            description = "Warm-up before measuring, in ms (default: ${DEFAULT-VALUE}).")
+            description = "Warm-up before measuring, in ms (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.Millis.class)
     long warmupMillis;
 
     @Option(names = "--round", paramLabel = "MS", defaultValue = "1000",
-            description = "Length of a round, in ms (default: ${DEFAULT-VALUE}).")
+            description = "Length of a round, in ms (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PositiveMillis.class)
     long roundMillis;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
-            description = "Measured rounds per run (default: ${DEFAULT-VALUE}).")
+            description = "Measured rounds per run (default: ${DEFAULT-VALUE}).", converter = Sizes.Rounds.class)
     int rounds;
 
     @Option(names = {"-j", "--json"}, description = "Print the results as JSON instead of a table.")
@@ -100,22 +107,43 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default: bpfring-bench under the temporary directory).")
     Path workDir;
 
+    /**
+     * Samples a program run writes: the verifier follows the program's loop sample by sample and
+     * gives up past 8192 branches, two a sample with sampled notification.
+     */
+    static final class Batch extends Sizes.Count {
+        Batch() {
+            super(1, 4000);
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "bpfring-bench");
-        KernelBench bench = new KernelBench(dir, err);
-        List<BenchResult> results = new ArrayList<>();
+        // Every configuration first, so that a bad one stops the run before the others have run.
+        List<BenchConfig> configs = new ArrayList<>();
         for (String notification : notifications) {
             for (int threads : producers) {
                 for (String mode : modes) {
-                    BenchConfig config = new BenchConfig(Mode.ofLabel(mode), Notify.ofLabel(notification), threads,
+                    configs.add(new BenchConfig(Mode.ofLabel(mode), Notify.ofLabel(notification), threads,
                             batch, ringSize, pagesPerCpu, sampleRate, Duration.ofMillis(warmupMillis),
-                            Duration.ofMillis(roundMillis), rounds);
-                    results.add(noFork ? bench.run(config) : BenchFork.run(config, dir));
+                            Duration.ofMillis(roundMillis), rounds));
                 }
             }
+        }
+        // The ring's reader is woken once that many samples are queued: never, if the ring cannot hold them.
+        long mostSamples = ringSize / BenchProgram.RING_SPAN - 1;
+        if (sampleRate > mostSamples
+                && configs.stream().anyMatch(c -> c.mode().ring() && c.notification() == Notify.SAMPLED)) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--sample-rate': '" + sampleRate
+                    + "' samples never fit a ring of " + Sizes.format(ringSize) + ": at most " + mostSamples);
+        }
+        Path dir = workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir"), "bpfring-bench");
+        KernelBench bench = new KernelBench(dir, err);
+        List<BenchResult> results = new ArrayList<>();
+        for (BenchConfig config : configs) {
+            results.add(noFork ? bench.run(config) : BenchFork.run(config, dir));
         }
         if (json) {
             out.println(BenchReport.json(results));

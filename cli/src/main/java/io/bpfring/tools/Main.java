@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
                 "",
                 "Runs BPF programs assembled in Java and reads their events from kernel",
                 "ring buffers through memory mappings. Needs root, or CAP_BPF with",
-                "CAP_PERFMON.",
+                "CAP_PERFMON and, for tracepoints, read access to tracefs.",
         },
         subcommands = {ExecSnoopCommand.class, OrderCheckCommand.class, BurstCheckCommand.class, BenchCommand.class,
                 MpscCommand.class, JmhCommand.class, CommandLine.HelpCommand.class},
@@ -25,6 +25,10 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "When a command fails, print the stack trace under its message.")
+    boolean debug;
 
     @Override
     public void run() {
@@ -37,11 +41,23 @@ public final class Main implements Runnable {
 
     /** The configured command line, for main and for tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main())
+        Main main = new Main();
+        return new CommandLine(main)
+                .setParameterExceptionHandler((e, args) -> {
+                    // A bad option or value is one line that names it, not the whole usage.
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": "
+                            + e.getMessage() + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)"));
+                    CommandLine.UnmatchedArgumentException.printSuggestions(e, cmd.getErr());
+                    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+                })
                 .setExecutionExceptionHandler((e, cmd, parseResult) -> {
                     // Failures the user can act on print as one clear message, not a stack trace.
-                    cmd.getErr().println(cmd.getColorScheme().errorText("bpfring " + cmd.getCommandName()
+                    cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName()
                             + ": " + e.getMessage()));
+                    if (main.debug) {
+                        e.printStackTrace(cmd.getErr());
+                    }
                     return 1;
                 });
     }

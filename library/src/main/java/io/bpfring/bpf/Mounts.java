@@ -5,8 +5,11 @@ import io.bpfring.sys.SysException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /** The pseudo file systems BPF work needs: tracefs for tracepoints, bpffs for pinning. */
 public final class Mounts {
@@ -20,16 +23,33 @@ public final class Mounts {
     private Mounts() {
     }
 
-    /** The tracefs root, mounting tracefs at {@link #TRACEFS} when it is missing (needs root). */
+    /**
+     * The tracefs root, mounting tracefs at {@link #TRACEFS} when it is missing (needs root). A
+     * tracefs this user may not read (it is mode 700 by default) is an error that says so.
+     */
     public static synchronized Path tracefs() {
-        if (Files.isDirectory(TRACEFS.resolve("events"))) {
+        if (hasEvents(TRACEFS)) {
             return TRACEFS;
         }
-        if (Files.isDirectory(DEBUGFS_TRACING.resolve("events"))) {
+        if (hasEvents(DEBUGFS_TRACING)) {
             return DEBUGFS_TRACING;
         }
         mount("tracefs", TRACEFS);
         return TRACEFS;
+    }
+
+    /** Whether tracefs' events are under {@code root}; false when they are not, an error when they are closed to us. */
+    private static boolean hasEvents(Path root) {
+        try {
+            return Files.readAttributes(root.resolve("events"), BasicFileAttributes.class).isDirectory();
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (AccessDeniedException e) {
+            throw new IllegalStateException("tracefs at " + root + " is not open to this user (EACCES): run as root, "
+                    + "or with CAP_BPF and CAP_PERFMON and read access to " + root, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Mounts bpffs at {@link #BPFFS} when {@code pinPath} lies under it and it is not mounted. */

@@ -5,4 +5,8 @@ public class BtfException extends RuntimeException {
     public BtfException(String message) {
         super(message);
     }
+
+    public BtfException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public abstract sealed class EpollReader implements AutoCloseable permits RingBufReader, PerfBufReader {
     private static final long EVENTFD_DATA = -1;
 
-    final Epoll epoll = new Epoll(16);
-    private final EventFd wakeups = new EventFd();
+    final Epoll epoll;
+    private final EventFd wakeups;
     private final ReentrantLock consuming = new ReentrantLock();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean closed;
@@ -28,13 +28,20 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
     boolean stopRequested;
 
     EpollReader() {
+        Epoll epoll = new Epoll(16);
+        EventFd wakeups = null;
         try {
+            wakeups = new EventFd();
             epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
         } catch (RuntimeException e) {
-            wakeups.close();
+            if (wakeups != null) {
+                wakeups.close();
+            }
             epoll.close();
             throw e;
         }
+        this.epoll = epoll;
+        this.wakeups = wakeups;
     }
 
     /** Delivers at most {@code max} records from every buffer; stops early when {@link #stopRequested}. */
@@ -135,7 +142,7 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
             boolean waitFirst = !busy && waitsFirst();
             while (true) {
                 if (waitFirst) {
-                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                    await(timeout == null ? -1 : millisUntil(deadline));
                 }
                 int delivered = consumeAll(Long.MAX_VALUE);
                 if (delivered > 0 || stopRequested || closed) {
@@ -152,11 +159,26 @@ public abstract sealed class EpollReader implements AutoCloseable permits RingBu
                 if (busy) {
                     Thread.onSpinWait();
                 } else if (!waitFirst && !hasUnannouncedRecord()) {
-                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                    await(timeout == null ? -1 : millisUntil(deadline));
                 }
             }
         } finally {
             exit();
+        }
+    }
+
+    /**
+     * Sleeps in epoll, and resets the eventfd whenever it woke us. The flags say why it rang: a
+     * wakeup() that a poll took from its flag before its signal landed leaves the eventfd
+     * readable, and a level-triggered epoll would then return at once, poll after poll, until
+     * the next wakeup().
+     */
+    private void await(int timeoutMillis) {
+        int ready = epoll.await(timeoutMillis);
+        for (int i = 0; i < ready; i++) {
+            if (epoll.data(i) == EVENTFD_DATA) {
+                wakeups.drain();
+            }
         }
     }
 

@@ -231,10 +231,14 @@ public final class PerfBufReader extends EpollReader {
             }
         }
 
-        /** Bytes written and not yet read. */
+        /**
+         * Bytes written and not yet read.
+         *
+         * @throws io.bpfring.ring.CorruptRingException if data_head and data_tail cannot be
+         */
         public long availableBytes() {
             checkOpen();
-            return consumer.head() - consumer.tail();
+            return consumer.availableBytes();
         }
 
         private void release() {

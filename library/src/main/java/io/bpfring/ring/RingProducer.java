@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntPredicate;
 
 import static io.bpfring.ring.RingLayout.BUSY_BIT;
@@ -48,6 +50,12 @@ public final class RingProducer {
     /** Commit flag: wake the consumer whatever its position. */
     public static final long FORCE_WAKEUP = 2;
     /**
+     * How long {@link #reserve(int)} waits for a lock that another producer holds. A holder that
+     * runs keeps it for well under a microsecond, or a time slice when the machine is busy; one
+     * that has kept it this long is stopped (SIGSTOP, a debugger) or starved.
+     */
+    public static final long LOCK_PATIENCE_NANOS = 100_000_000;
+    /**
      * Offsets in the producer page, after the producer position: the lock, and the consumer
      * position as some locking producer last read it. Both sit two cache lines away from the
      * producer position, so that a consumer reading it (and the line next to it, which CPUs
@@ -59,6 +67,8 @@ public final class RingProducer {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final int SPINS_BEFORE_YIELDING = 64;
     private static final int SPINS_BEFORE_CHECKING_OWNER = 1 << 12;
+    /** The process lock of locking producers that are given none: see {@link #locking}. */
+    private static final Lock PROCESS_LOCK = new ReentrantLock();
     /** A header's two u32 words, {len | flags, producer id}, are read and written as one u64 in native order. */
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
@@ -70,12 +80,15 @@ public final class RingProducer {
     private final int producerId;
     /** Whether the producer of a given id still runs; null for a lock-free producer. */
     private final IntPredicate alive;
+    /** Held while this producer takes or holds the lock word; null for a lock-free producer. */
+    private final Lock processLock;
     /** The consumer position as some lock-free producer last read it (see {@link #hasRoom}). */
     private volatile long seenConsumer;
 
     /**
      * A producer that reserves under a lock, as the kernel does: for rings any consumer reads
-     * (the kernel's user ring buffer) and for producers in several processes.
+     * (the kernel's user ring buffer) and for producers in several processes. Its process lock
+     * is one for every locking producer of this JVM that is given none.
      *
      * @param producerId this producer's id, non-zero (a process id across processes), written
      *                   into the lock while held and into each record it reserves
@@ -84,7 +97,23 @@ public final class RingProducer {
      */
     public static RingProducer locking(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data,
                                        long size, int producerId, IntPredicate alive) {
-        return new RingProducer(consumerPage, producerPage, data, size, producerId, Objects.requireNonNull(alive));
+        return locking(consumerPage, producerPage, data, size, producerId, alive, PROCESS_LOCK);
+    }
+
+    /**
+     * A producer that reserves under a lock, the lock word taken under {@code processLock}.
+     *
+     * @param processLock held while a producer takes or holds the lock word: the same lock for
+     *                    every producer of this process that has this memory, through any
+     *                    mapping, with the same id. Only one of them is at the word at a time,
+     *                    so a word that holds the id is a stale one, left by a producer that
+     *                    failed holding it (an exception, say, as its memory was closed under
+     *                    it), and is taken
+     */
+    public static RingProducer locking(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data,
+                                       long size, int producerId, IntPredicate alive, Lock processLock) {
+        return new RingProducer(consumerPage, producerPage, data, size, producerId, Objects.requireNonNull(alive),
+                Objects.requireNonNull(processLock));
     }
 
     /**
@@ -96,11 +125,11 @@ public final class RingProducer {
      */
     public static RingProducer lockFree(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data,
                                         long size, int producerId) {
-        return new RingProducer(consumerPage, producerPage, data, size, producerId, null);
+        return new RingProducer(consumerPage, producerPage, data, size, producerId, null, null);
     }
 
     private RingProducer(MemorySegment consumerPage, MemorySegment producerPage, MemorySegment data, long size,
-                         int producerId, IntPredicate alive) {
+                         int producerId, IntPredicate alive, Lock processLock) {
         if (size <= 0 || Long.bitCount(size) != 1 || size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("ring size must be a power of 2 below 2G, got " + size);
         }
@@ -122,6 +151,7 @@ public final class RingProducer {
         this.maxLength = RingLayout.maxLength(size);
         this.producerId = producerId;
         this.alive = alive;
+        this.processLock = processLock;
     }
 
     /** The largest payload a record can have in this ring. */
@@ -130,16 +160,27 @@ public final class RingProducer {
     }
 
     /**
-     * Reserves a record of {@code length} payload bytes.
+     * Reserves a record of {@code length} payload bytes. It never waits for room; a locking
+     * producer waits for the lock up to {@link #LOCK_PATIENCE_NANOS}.
      *
      * @return its position, to write at {@link #payloadOffset} and then commit or discard;
-     *         -1 when the ring has no room now
+     *         -1 when the ring has no room now, or another producer kept the lock that long
      */
     public long reserve(int length) {
+        return reserve(length, LOCK_PATIENCE_NANOS);
+    }
+
+    /**
+     * Reserves a record of {@code length} payload bytes, a locking producer waiting up to
+     * {@code waitNanos} for the lock (0 or less: a brief spin).
+     *
+     * @return its position, or -1 when the ring has no room now or the lock stayed held
+     */
+    public long reserve(int length, long waitNanos) {
         if (length <= 0 || length > maxLength) {
             throw new IllegalArgumentException("record length must be 1.." + maxLength + " for this ring, got " + length);
         }
-        return alive == null ? claim(length) : reserveLocked(length);
+        return alive == null ? claim(length) : reserveLocked(length, waitNanos);
     }
 
     private long claim(int length) {
@@ -163,9 +204,11 @@ public final class RingProducer {
         }
     }
 
-    private long reserveLocked(int length) {
+    private long reserveLocked(int length, long waitNanos) {
         long span = RingLayout.span(length);
-        lock();
+        if (!lock(waitNanos)) {
+            return -1;
+        }
         try {
             long prod = (long) LONG.get(producerPage, 0L);
             long next = prod + span;
@@ -176,7 +219,7 @@ public final class RingProducer {
             LONG.setRelease(producerPage, 0L, next);
             return prod;
         } finally {
-            INT.setRelease(producerPage, LOCK, 0);
+            unlock();
         }
     }
 
@@ -189,7 +232,7 @@ public final class RingProducer {
      * published the position, reclaiming space, is visible to every producer that uses it.)
      */
     private boolean hasRoom(long next, long seen, boolean inJvm) {
-        return next - seen <= mask || refreshRoom(next, inJvm);
+        return Long.compareUnsigned(next - seen, mask) <= 0 || refreshRoom(next, inJvm); // unsigned, as positions are u64
     }
 
     /**
@@ -198,7 +241,7 @@ public final class RingProducer {
      */
     private boolean refreshRoom(long next, boolean inJvm) {
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        if (next - cons > mask) {
+        if (Long.compareUnsigned(next - cons, mask) > 0) {
             return false; // nothing worth sharing: producers waiting on a full ring only read
         }
         if (inJvm) {
@@ -273,23 +316,84 @@ public final class RingProducer {
     }
 
     /**
-     * Takes the lock: spins briefly (a holder keeps it for a few dozen instructions), then
-     * yields, so a holder preempted on a busy machine gets the core back; a holder that no
-     * longer runs loses the lock.
+     * Takes the lock, waiting up to {@code waitNanos}: this process's lock, then the word. With
+     * the first, no other producer of this process is at the word, so a word that holds this
+     * producer's id is a stale one: it is this producer's to take (see {@link #locking}).
      */
-    private void lock() {
-        for (int spins = 1; !INT.compareAndSet(producerPage, LOCK, 0, producerId); spins++) {
-            if (spins < SPINS_BEFORE_YIELDING) {
-                Thread.onSpinWait();
-                continue;
+    private boolean lock(long waitNanos) {
+        if (!processLock.tryLock()) {
+            return lockSlowly(false, waitNanos);
+        }
+        try {
+            if (takeWord()) {
+                return true;
             }
-            Thread.yield();
-            if (spins % SPINS_BEFORE_CHECKING_OWNER == 0) {
-                int owner = (int) INT.getVolatile(producerPage, LOCK);
-                if (owner != 0 && owner != producerId && !alive.test(owner)) {
-                    INT.compareAndSet(producerPage, LOCK, owner, 0);
+        } catch (RuntimeException e) { // the memory was closed under this producer
+            processLock.unlock();
+            throw e;
+        }
+        return lockSlowly(true, waitNanos);
+    }
+
+    /**
+     * Out of line, as an uncontended lock needs none of it. Spins briefly (a holder keeps the lock
+     * for a few dozen instructions), then yields, so a holder preempted on a busy machine gets the
+     * core back. Now and then, and before it gives up, it takes the word from a holder whose
+     * process is gone.
+     */
+    private boolean lockSlowly(boolean holdsProcessLock, long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        boolean held = holdsProcessLock;
+        try {
+            for (int spins = 1; ; spins++) {
+                if (!held) {
+                    held = processLock.tryLock();
                 }
+                if (held && takeWord()) {
+                    return true;
+                }
+                if (spins < SPINS_BEFORE_YIELDING) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                boolean late = System.nanoTime() - deadline >= 0;
+                if (held && (late || spins % SPINS_BEFORE_CHECKING_OWNER == 0) && takeFromTheDead()) {
+                    return true;
+                }
+                if (late) {
+                    if (held) {
+                        processLock.unlock();
+                    }
+                    return false;
+                }
+                Thread.yield();
             }
+        } catch (RuntimeException e) { // the memory was closed under this producer
+            if (held) {
+                processLock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /** Takes the word if it is free, or holds this producer's id (a stale one: see {@link #lock}). */
+    private boolean takeWord() {
+        int holder = (int) INT.compareAndExchange(producerPage, LOCK, 0, producerId);
+        return holder == 0 || holder == producerId;
+    }
+
+    /** Takes the word from a holder whose process is gone. */
+    private boolean takeFromTheDead() {
+        int holder = (int) INT.getVolatile(producerPage, LOCK);
+        return holder != 0 && !alive.test(holder) && INT.compareAndSet(producerPage, LOCK, holder, producerId);
+    }
+
+    /** Frees the word, then this process's lock, even if the memory was closed under this producer. */
+    private void unlock() {
+        try {
+            INT.setRelease(producerPage, LOCK, 0);
+        } finally {
+            processLock.unlock();
         }
     }
 }

@@ -34,6 +34,18 @@ public final class Sys {
     private static final int MFD_CLOEXEC = 1;
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_NB = 4;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int STATX_INO = 0x100;
+    private static final int STATX_SIZE = 0x200;
+    /** struct statx (include/uapi/linux/stat.h): its size, and the fields read here. */
+    private static final long STATX_BYTES = 256;
+    private static final long STX_INO = 32;
+    private static final long STX_SIZE = 40;
+    private static final long STX_DEV_MAJOR = 136;
+    private static final long STX_DEV_MINOR = 140;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -77,6 +89,10 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle FTRUNCATE = downcall("ftruncate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FLOCK = downcall("flock",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle STATX = downcall("statx",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle GETPGID = downcall("getpgid",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf",
@@ -246,6 +262,67 @@ public final class Sys {
             throw rethrow(t);
         }
         checked(orErrno(result, capture), what);
+    }
+
+    /**
+     * flock(LOCK_EX | LOCK_NB): takes the exclusive lock on the open file of {@code fd} if nobody
+     * holds it, and keeps it until every fd of that open file is closed (also when the process
+     * dies). Returns false when someone else holds it.
+     */
+    public static boolean tryLockExclusive(int fd, String what) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try {
+            result = (int) FLOCK.invokeExact(capture, fd, LOCK_EX | LOCK_NB);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        long resultOrErrno = orErrno(result, capture);
+        if (resultOrErrno == -Errno.EAGAIN) { // EWOULDBLOCK
+            return false;
+        }
+        checked(resultOrErrno, what);
+        return true;
+    }
+
+    /** A file's identity and size, from statx(2). */
+    public record FileStat(long device, long inode, long size) {
+        public boolean sameFile(FileStat other) {
+            return device == other.device && inode == other.inode;
+        }
+    }
+
+    /** statx(2) of the file open as {@code fd}. */
+    public static FileStat stat(int fd, String what) {
+        return statx(fd, "", AT_EMPTY_PATH, what);
+    }
+
+    /** statx(2) of the file at {@code path}, following symbolic links. */
+    public static FileStat stat(String path) {
+        return statx(AT_FDCWD, path, 0, "statx(" + path + ")");
+    }
+
+    private static FileStat statx(int dirFd, String path, int flags, String what) {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(STATX_BYTES, 8);
+            int result;
+            try {
+                result = (int) STATX.invokeExact(capture, dirFd, arena.allocateFrom(path), flags, STATX_INO | STATX_SIZE,
+                        buffer);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            checked(orErrno(result, capture), what);
+            long device = (buffer.get(JAVA_INT, STX_DEV_MAJOR) & 0xffffffffL) << 32
+                    | buffer.get(JAVA_INT, STX_DEV_MINOR) & 0xffffffffL;
+            return new FileStat(device, buffer.get(JAVA_LONG, STX_INO), buffer.get(JAVA_LONG, STX_SIZE));
+        }
+    }
+
+    /** Closes {@code fd} when {@code arena} closes: for an fd that must live as long as a mapping. */
+    public static void closeWith(Arena arena, int fd) {
+        MemorySegment.NULL.reinterpret(arena, ignored -> close(fd));
     }
 
     /**

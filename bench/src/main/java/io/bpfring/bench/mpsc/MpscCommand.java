@@ -1,5 +1,6 @@
 package io.bpfring.bench.mpsc;
 
+import io.bpfring.tools.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,28 +73,30 @@ public final class MpscCommand implements Callable<Integer> {
     String peer;
 
     @Option(names = "--sizes", split = ",", paramLabel = "BYTES", defaultValue = "16,256",
-            description = "Record sizes, 8 bytes or more (default: 16,256).")
+            description = "Record sizes, 8 bytes to 64K (default: 16,256).", converter = RecordSize.class)
     List<Integer> sizes;
 
     @Option(names = {"-P", "--producers"}, split = ",", paramLabel = "N", defaultValue = "1,2",
-            description = "Producer thread counts (default: 1,2).")
+            description = "Producer thread counts (default: 1,2).", converter = Sizes.Threads.class)
     List<Integer> producers;
 
     @Option(names = "--slice", paramLabel = "MS", defaultValue = "200",
-            description = "How long each structure runs per round, in ms (default: ${DEFAULT-VALUE}).")
+            description = "How long each structure runs per round, in ms (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PositiveMillis.class)
     long sliceMillis;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "20",
-            description = "Measured rounds (default: ${DEFAULT-VALUE}).")
+            description = "Measured rounds (default: ${DEFAULT-VALUE}).", converter = Sizes.Rounds.class)
     int rounds;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
             description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}); bpfring's memory "
-                    + "accesses are slow until the JIT compiles them.")
+                    + "accesses are slow until the JIT compiles them.", converter = WarmupRounds.class)
     int warmupRounds;
 
     @Option(names = "--forks", paramLabel = "N", defaultValue = "1",
-            description = "JVMs to run the rounds in, one after the other; their rounds are pooled (default: ${DEFAULT-VALUE}).")
+            description = "JVMs to run the rounds in, one after the other; their rounds are pooled (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.Count.class)
     int forks;
 
     @Option(names = {"-j", "--json"}, description = "Print the results as JSON instead of a table.")
@@ -102,6 +105,20 @@ public final class MpscCommand implements Callable<Integer> {
     /** How a fork hands its rounds to the command that started it: one line per result. */
     @Option(names = "--rounds-out", hidden = true)
     boolean roundsOut;
+
+    /** A record holds the 8 bytes the consumer reads, and 16 of them the 1 MiB each structure holds. */
+    static final class RecordSize extends Sizes.Bytes {
+        RecordSize() {
+            super(Long.BYTES, Contender.BYTES / 16);
+        }
+    }
+
+    /** Warm-up rounds: none, or as many as an int counts. */
+    static final class WarmupRounds extends Sizes.Count {
+        WarmupRounds() {
+            super(0, Integer.MAX_VALUE);
+        }
+    }
 
     /** Runs the command in a JVM of its own: what {@code --forks} starts. */
     public static void main(String[] args) {
@@ -114,9 +131,6 @@ public final class MpscCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Interleaved bench = new Interleaved(structures.stream().map(Structure::ofLabel).toList(),
                 Structure.ofLabel(peer), Duration.ofMillis(sliceMillis), warmupRounds, rounds, err);
-        if (forks < 1) {
-            throw new IllegalArgumentException("--forks must be 1 or more, got " + forks);
-        }
         List<Interleaved.Result> results = forks == 1 ? measure(bench) : forked(err);
         if (roundsOut) {
             results.forEach(r -> out.println(roundsLine(r)));
@@ -176,7 +190,9 @@ public final class MpscCommand implements Callable<Integer> {
     private List<String> forkArguments() {
         List<String> arguments = new ArrayList<>();
         for (OptionSpec option : spec.options()) {
-            if (option.usageHelp() || option.versionHelp() || NOT_FOR_FORKS.contains(option.longestName())) {
+            // An option inherited from the command above (bpfring --debug) is not the fork's own.
+            if (option.usageHelp() || option.versionHelp() || option.inherited()
+                    || NOT_FOR_FORKS.contains(option.longestName())) {
                 continue;
             }
             // picocli takes --name=value for every kind of option, a flag's true or false too.

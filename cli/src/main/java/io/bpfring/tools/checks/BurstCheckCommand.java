@@ -34,16 +34,16 @@ public final class BurstCheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-n", "--events"}, paramLabel = "N", defaultValue = "200000",
-            description = "Events in the burst (default: ${DEFAULT-VALUE}).")
-    long events;
+            description = "Events in the burst (default: ${DEFAULT-VALUE}).", converter = Sizes.Count.class)
+    int events;
 
     @Option(names = {"-b", "--bytes"}, paramLabel = "BYTES", defaultValue = "256K",
-            description = "Memory of each transport, a power of 2 (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.BytesConverter.class)
-    long bytes;
+            description = "Memory of each transport: a power of 2 and a multiple of the page size, up to 1G "
+                    + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
+    int bytes;
 
     @Option(names = {"-s", "--event-size"}, paramLabel = "BYTES", defaultValue = "64",
-            description = "Bytes per event (default: ${DEFAULT-VALUE}).")
+            description = "Bytes per event, up to 65000 (default: ${DEFAULT-VALUE}).", converter = EventSize.class)
     int eventSize;
 
     @Option(names = "--spread", description = "Send the burst from every CPU in turn, not from CPU 0 alone.")
@@ -51,18 +51,22 @@ public final class BurstCheckCommand implements Callable<Integer> {
 
     @Option(names = "--idle", paramLabel = "TIME", defaultValue = "100ms",
             description = "Quiet time before the burst (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.Time.class)
     Duration idle;
 
     @Option(names = {"-j", "--json"}, description = "Print the report as one JSON object.")
     boolean json;
 
+    /** An event from 1 byte to 65000: a perf record's size, headers and all, is a u16. */
+    static final class EventSize extends Sizes.Bytes {
+        EventSize() {
+            super(1, 65000);
+        }
+    }
+
     @Override
     public Integer call() {
-        if (events <= 0 || eventSize <= 0 || eventSize > 65000) {
-            throw new IllegalArgumentException("--events must be positive and --event-size within 1..65000");
-        }
-        BurstCheck.Report report = BurstCheck.run(events, Math.toIntExact(bytes), eventSize, spread, idle);
+        BurstCheck.Report report = BurstCheck.run(events, bytes, eventSize, spread, idle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(report));

@@ -39,25 +39,27 @@ public final class OrderCheckCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = {"-n", "--processes"}, paramLabel = "N", defaultValue = "1000",
-            description = "Processes to start (default: ${DEFAULT-VALUE}).")
+            description = "Processes to start (default: ${DEFAULT-VALUE}).", converter = Sizes.Count.class)
     int processes;
 
     @Option(names = {"-w", "--window"}, paramLabel = "TIME", defaultValue = "50ms",
             description = "How long the perf merge holds events back (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.Time.class)
     Duration window;
 
     @Option(names = {"-e", "--read-every"}, paramLabel = "TIME", defaultValue = "20ms",
             description = "How often the consumer reads both buffers (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.Time.class)
     Duration readEvery;
 
     @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "1M",
-            description = "Ring buffer size (default: ${DEFAULT-VALUE}).", converter = Sizes.BytesConverter.class)
-    long ringSize;
+            description = "Ring buffer size: a power of 2 and a multiple of the page size, up to 1G "
+                    + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
+    int ringSize;
 
     @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "64",
-            description = "Perf buffer data pages per CPU (default: ${DEFAULT-VALUE}).")
+            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
     @Option(names = {"-j", "--json"}, description = "Print the report as one JSON object.")
@@ -65,16 +67,13 @@ public final class OrderCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (processes <= 0) {
-            throw new IllegalArgumentException("--processes must be positive");
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!json) {
             err.printf("Starting %d processes; tracing their fork, exec and exit...%n", processes);
             err.flush();
         }
-        OrderCheck.Report report = OrderCheck.run(processes, window, readEvery, Math.toIntExact(ringSize), pagesPerCpu);
+        OrderCheck.Report report = OrderCheck.run(processes, window, readEvery, ringSize, pagesPerCpu);
         if (json) {
             out.println(json(report));
         } else {

@@ -57,24 +57,26 @@ public final class ExecSnoopCommand implements Callable<Integer> {
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
             description = "Stop after this long: 30s, 5m, 1h, or plain seconds.",
-            converter = Sizes.DurationConverter.class)
+            converter = Sizes.PositiveTime.class)
     Duration duration;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.")
-    long count;
+    @Option(names = {"-c", "--count"}, paramLabel = "N", description = "Stop after N events.",
+            converter = Sizes.Count.class)
+    int count;
 
     @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "256K",
             description = "Ring buffer size: a power of 2 and a multiple of the page size, "
-                    + "like 64K or 4M (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.BytesConverter.class)
-    long ringSize;
+                    + "like 64K or 4M, up to 1G (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.RingSize.class)
+    int ringSize;
 
     @Option(names = {"-t", "--transport"}, paramLabel = "HOW", defaultValue = "ringbuf-reserve",
             description = "ringbuf-reserve, ringbuf-output or perfbuf (default: ${DEFAULT-VALUE}).")
     String transport;
 
     @Option(names = {"-p", "--pages-per-cpu"}, paramLabel = "N", defaultValue = "32",
-            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).")
+            description = "Perf buffer data pages per CPU, a power of 2 (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
     private volatile boolean interrupted;
@@ -82,16 +84,10 @@ public final class ExecSnoopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (count < 0) {
-            throw new IllegalArgumentException("--count must not be negative");
-        }
-        if (ringSize > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("--ring-size must be below 2G");
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
-        try (ExecTracer tracer = new ExecTracer(how, (int) ringSize, pagesPerCpu, this::print)) {
+        try (ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, this::print)) {
             err.printf("Tracing execs through %s (%s). Ctrl-C to stop.%n", how.option(), tracer.memory());
             err.flush();
             if (!json) {
@@ -110,10 +106,14 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(onCtrlC);
             try {
-                long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-                while (!interrupted && !countReached() && System.nanoTime() < end) {
-                    long left = end - System.nanoTime();
-                    tracer.poll(left < POLL_SLICE.toNanos() ? Duration.ofNanos(Math.max(0, left)) : POLL_SLICE);
+                // Time gone by is a difference of nanoTime, which holds across its wrap; no deadline to overflow.
+                long start = System.nanoTime();
+                while (!interrupted && !countReached()) {
+                    Duration left = duration == null ? POLL_SLICE : duration.minusNanos(System.nanoTime() - start);
+                    if (!left.isPositive()) {
+                        break;
+                    }
+                    tracer.poll(left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE);
                     out.flush();
                 }
                 err.printf("%d events, %d dropped because the buffer was full%n", events, tracer.drops());
