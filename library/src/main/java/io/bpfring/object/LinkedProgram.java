@@ -8,22 +8,26 @@ import java.util.Map;
 
 /**
  * A program with its subprograms appended and its calls fixed: what the kernel gets, but for
- * map fds and CO-RE fixups. Instruction offsets of the records are bytes from the program's
- * start, as in {@code .BTF.ext}.
+ * map fds. Instruction offsets of the records are bytes from the program's start, as in
+ * {@code .BTF.ext}.
  */
 record LinkedProgram(ProgramSpec program, long[] insns, List<Reloc> dataRelocs, List<BtfExt.FuncInfo> funcInfos,
-                     List<BtfExt.LineInfo> lineInfos, List<BtfExt.CoreRelo> coreRelos, List<Function> pieces,
+                     List<BtfExt.LineInfo> lineInfos, List<Function> pieces,
                      Map<Function, Integer> starts) {
-    /** "program 'x' (section 'y') instruction n: " for linked instruction {@code insn}, in the function it came from. */
-    String at(int insn) {
+    /** The function linked instruction {@code insn} came from. */
+    Function origin(int insn) {
         for (Function f : pieces.reversed()) {
-            int start = starts.get(f);
-            if (insn >= start) {
-                String where = f == program.function() ? "" : "subprogram '" + f.name + "' of ";
-                return where + ObjectException.at(program.name(), f.section, f.start + insn - start);
+            if (insn >= starts.get(f)) {
+                return f;
             }
         }
-        return ObjectException.at(program.name(), program.section(), insn);
+        return program.function();
+    }
+
+    /** Where linked instruction {@code insn} is in its section. */
+    int sectionInsn(int insn) {
+        Function f = origin(insn);
+        return f.start + insn - starts.get(f);
     }
 
     /** {@code bpf_func_info} records. */

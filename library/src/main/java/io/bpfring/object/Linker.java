@@ -13,7 +13,8 @@ import java.util.Map;
  * and each call's immediate becomes the distance to where its target landed
  * ({@code target - (insn + 1)}). Each program gets its own copy of its subprograms, since they
  * land at different places in different programs; unused ones are left out. The data
- * relocations and {@code .BTF.ext} records of every piece move with it.
+ * relocations and func_info and line_info of every piece move with it. CO-RE has been applied
+ * to the functions' instructions before.
  */
 final class Linker {
     private Linker() {
@@ -36,7 +37,13 @@ final class Linker {
         return order;
     }
 
+    /** Links {@code program} from the functions' instructions as the object has them. */
     static LinkedProgram link(ProgramSpec program) {
+        return link(program, f -> f.insns);
+    }
+
+    /** Links {@code program}, taking each function's instructions from {@code code} (CO-RE relocated). */
+    static LinkedProgram link(ProgramSpec program, java.util.function.Function<Function, long[]> code) {
         List<Function> pieces = reachable(program.function());
         Map<Function, Integer> starts = new IdentityHashMap<>();
         int total = 0;
@@ -44,21 +51,20 @@ final class Linker {
             starts.put(f, total);
             total += f.insns.length;
         }
-        long[] code = new long[total];
+        long[] insns = new long[total];
         List<Reloc> data = new ArrayList<>();
         List<BtfExt.FuncInfo> funcInfos = new ArrayList<>();
         List<BtfExt.LineInfo> lineInfos = new ArrayList<>();
-        List<BtfExt.CoreRelo> coreRelos = new ArrayList<>();
         boolean funcInfoComplete = true;
         boolean lineInfoComplete = true;
         for (Function f : pieces) {
             int start = starts.get(f);
-            System.arraycopy(f.insns, 0, code, start, f.insns.length);
+            System.arraycopy(code.apply(f), 0, insns, start, f.insns.length);
             for (Reloc r : f.relocs) {
                 int at = start + r.insn();
                 switch (r) {
-                    case Reloc.Call c -> code[at] = Insns.withImm(code[at], starts.get(c.target()) - at - 1);
-                    case Reloc.FuncAddr a -> code[at] = Insns.withSrc(Insns.withImm(code[at],
+                    case Reloc.Call c -> insns[at] = Insns.withImm(insns[at], starts.get(c.target()) - at - 1);
+                    case Reloc.FuncAddr a -> insns[at] = Insns.withSrc(Insns.withImm(insns[at],
                             starts.get(a.target()) - at - 1), Insns.PSEUDO_FUNC);
                     default -> data.add(r.shifted(start));
                 }
@@ -70,10 +76,8 @@ final class Linker {
             f.funcInfos.forEach(r -> funcInfos.add(new BtfExt.FuncInfo(r.insnOffset() + bytes, r.typeId())));
             f.lineInfos.forEach(r -> lineInfos.add(new BtfExt.LineInfo(r.insnOffset() + bytes, r.fileNameOffset(),
                     r.lineOffset(), r.lineColumn(), r.fileName(), r.line())));
-            f.coreRelos.forEach(r -> coreRelos.add(new BtfExt.CoreRelo(r.insnOffset() + bytes, r.typeId(),
-                    r.accessStringOffset(), r.accessString(), r.kind())));
         }
-        return new LinkedProgram(program, code, List.copyOf(data), funcInfoComplete ? funcInfos : List.of(),
-                lineInfoComplete ? lineInfos : List.of(), coreRelos, pieces, starts);
+        return new LinkedProgram(program, insns, List.copyOf(data), funcInfoComplete ? funcInfos : List.of(),
+                lineInfoComplete ? lineInfos : List.of(), pieces, starts);
     }
 }

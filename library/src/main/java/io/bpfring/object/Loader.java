@@ -8,17 +8,20 @@ import io.bpfring.bpf.LoadedBtf;
 import io.bpfring.bpf.MapType;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.bpf.Resources;
+import io.bpfring.bpf.VerifierException;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfException;
-import io.bpfring.btf.BtfExt;
+import io.bpfring.btf.CoreFixup;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfWriter;
+import io.bpfring.btf.TargetBtf;
 import io.bpfring.sys.SysException;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +30,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Turns an {@link ObjectSpec} into kernel objects in libbpf's order: link and fix up every
- * program first (no system call yet, so most mistakes cost nothing), then load the BTF, create
+ * Turns an {@link ObjectSpec} into kernel objects in libbpf's order: CO-RE relocate and link
+ * every program first (no system call yet, so most mistakes cost nothing), then load the BTF, create
  * the maps (reusing or pinning pinned ones), write and freeze global data, fill map-in-map
  * slots, wire map fds into the programs and load them, and fill program arrays. Any failure
  * closes what was made and removes the pins it added.
@@ -40,7 +43,7 @@ final class Loader {
             MapType.CPUMAP, MapType.XSKMAP, MapType.SOCKMAP, MapType.SOCKHASH, MapType.QUEUE, MapType.STACK,
             MapType.ARENA);
     private static final byte[] KEY_ZERO = new byte[4];
-    private static volatile Btf vmlinux;
+    private static volatile TargetBtf kernel;
 
     private final ObjectSpec spec;
     private final LoadOptions options;
@@ -55,6 +58,8 @@ final class Loader {
     private record Prepared(LinkedProgram linked, int attachBtfId) {
     }
 
+    private CoreStep core;
+
     private Loader(ObjectSpec spec, LoadOptions options) {
         this.spec = spec;
         this.options = options;
@@ -65,11 +70,21 @@ final class Loader {
     }
 
     private BpfObject load() {
+        List<ProgramSpec> toLoad = spec.programs().stream().filter(ProgramSpec::autoload).toList();
+        for (ProgramSpec p : toLoad) {
+            p.sectionDef().orElseThrow(() -> new ObjectException("program '" + p.name() + "' (section '"
+                    + p.section() + "'): the section name matches no program type; rename the section"
+                    + " (SEC(\"tp/...\"), SEC(\"xdp\"), ...) or leave the program out with setAutoload(false)"));
+        }
+        Set<Function> functions = Collections.newSetFromMap(new IdentityHashMap<>());
+        toLoad.forEach(p -> functions.addAll(Linker.reachable(p.function())));
+        core = functions.stream().anyMatch(f -> !f.coreRelos.isEmpty())
+                ? CoreStep.relocate(spec.btf().orElseThrow(), functions, coreTarget())
+                : CoreStep.none();
         List<Prepared> prepared = new ArrayList<>();
-        for (ProgramSpec p : spec.programs()) {
-            if (p.autoload()) {
-                prepared.add(prepare(p));
-            }
+        for (ProgramSpec p : toLoad) {
+            SectionDef def = p.sectionDef().orElseThrow();
+            prepared.add(new Prepared(Linker.link(p, core::code), def.attachBtf() ? attachBtfId(p, def) : 0));
         }
         byte[] kconfig = spec.externs().isEmpty() ? null : spec.externs().image(options.kconfigOrSystem());
         try {
@@ -110,27 +125,8 @@ final class Loader {
 
     // ---- before any system call
 
-    private Prepared prepare(ProgramSpec p) {
-        SectionDef def = p.sectionDef().orElseThrow(() -> new ObjectException("program '" + p.name()
-                + "' (section '" + p.section() + "'): the section name matches no program type; rename the section"
-                + " (SEC(\"tp/...\"), SEC(\"xdp\"), ...) or leave the program out with setAutoload(false)"));
-        LinkedProgram linked = Linker.link(p);
-        if (!linked.coreRelos().isEmpty()) {
-            core(linked);
-        }
-        return new Prepared(linked, def.attachBtf() ? attachBtfId(p, def) : 0);
-    }
-
-    private void core(LinkedProgram linked) {
-        List<BtfExt.CoreRelo> relos = linked.coreRelos();
-        try {
-            options.core().relocate(spec.btf().orElseThrow(), linked.insns(), relos);
-        } catch (CoreRelocator.Failure f) {
-            BtfExt.CoreRelo r = relos.get(Math.clamp(f.index(), 0, relos.size() - 1));
-            throw new ObjectException(linked.at(r.insnIndex()) + "CO-RE relocation " + r.kind() + " of "
-                    + spec.btf().orElseThrow().typeName(r.typeId()) + " (access " + r.accessString() + "): "
-                    + f.getMessage(), f);
-        }
+    private TargetBtf coreTarget() {
+        return options.coreTarget() != null ? options.coreTarget() : kernel();
     }
 
     /** The kernel BTF id of what a tp_btf, fentry, fexit, fmod_ret, lsm or iter program attaches to. */
@@ -160,24 +156,25 @@ final class Loader {
         } else {
             name = target;
         }
-        OptionalInt id = vmlinux().find(name, kind);
+        OptionalInt id = kernel().vmlinux().find(name, kind);
         if (id.isEmpty()) {
             throw new ObjectException(where + "the kernel's BTF has no " + kind + " '" + name + "' to attach to");
         }
         return id.getAsInt();
     }
 
-    private static Btf vmlinux() {
-        Btf b = vmlinux;
-        if (b == null) {
+    /** The running kernel's types, read once: they do not change while it runs. */
+    private static TargetBtf kernel() {
+        TargetBtf k = kernel;
+        if (k == null) {
             try {
-                b = Btf.kernel();
+                k = TargetBtf.kernel();
             } catch (IOException | BtfException e) {
                 throw new ObjectException("cannot read the kernel's BTF (" + Btf.KERNEL + "): " + e.getMessage(), e);
             }
-            vmlinux = b;
+            kernel = k;
         }
-        return b;
+        return k;
     }
 
     // ---- BTF and maps
@@ -324,8 +321,23 @@ final class Loader {
             programs.put(p, resources.own(b.load()));
         } catch (SysException e) {
             throw new ObjectException("program '" + p.name() + "' (section '" + p.section() + "', " + code.length
-                    + " instructions): " + e.getMessage(), e);
+                    + " instructions): " + e.getMessage() + poisonReached(linked, e), e);
         }
+    }
+
+    /** When the verifier stopped at an instruction CO-RE poisoned, which relocation did it. */
+    private String poisonReached(LinkedProgram linked, SysException e) {
+        if (!(e instanceof VerifierException v)) {
+            return "";
+        }
+        int insn = CoreFixup.poisonedInsn(v.log());
+        if (insn < 0 || insn >= linked.insns().length) {
+            return "";
+        }
+        Function f = linked.origin(insn);
+        CoreFixup fixup = core.poisonedAt(f, linked.sectionInsn(insn));
+        return fixup == null ? "" : "\ninstruction " + insn + " (" + f.section + " instruction "
+                + linked.sectionInsn(insn) + ") was poisoned by CO-RE, since the kernel lacks what it reads: " + fixup;
     }
 
     /** The first 15 characters, all the kernel keeps of a name. */

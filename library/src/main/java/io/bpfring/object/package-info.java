@@ -6,7 +6,8 @@
  * global variables and the fixed-up BTF. It can be inspected and edited: set a
  * {@code const volatile} variable, resize a map, leave a program out.
  * {@link io.bpfring.object.ObjectSpec#load()} then links each program with the subprograms it
- * calls, applies CO-RE through a {@link io.bpfring.object.CoreRelocator}, loads the BTF,
+ * calls after CO-RE has adapted them to the running kernel's types (or a
+ * {@link io.bpfring.btf.TargetBtf} given in {@link io.bpfring.object.LoadOptions}), loads the BTF,
  * creates (or reuses pinned) maps, writes and freezes global data, loads the programs with
  * their func_info and line_info, and gives back a {@link io.bpfring.object.BpfObject} that
  * closes everything at once. A failure names the program, section and instruction and leaves

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every fixture loads, but for the programs that need CO-RE and those this kernel refuses. */
+/** Every fixture loads, but for the programs this kernel refuses. */
 class FixturesLoadTest {
     /** Refused by this kernel with EPERM (no fentry, fexit, fmod_ret or LSM here), as testdata/README.md says. */
     private static final Set<String> REFUSED = Set.of("sec_fentry", "sec_fexit", "sec_fmod_ret", "sec_lsm");
@@ -43,11 +43,11 @@ class FixturesLoadTest {
     }
 
     @Test
-    void everyFixtureLoadsItsProgramsThatNeedNoCoRe() throws IOException {
+    void everyFixtureLoadsEveryProgramThisKernelTakes() throws IOException {
         for (Path path : Fixtures.objects()) {
             ObjectSpec spec = ObjectSpec.open(path);
             List<String> expected = spec.programs().stream()
-                    .filter(p -> !p.needsCore() && !REFUSED.contains(p.name())).map(ProgramSpec::name).toList();
+                    .filter(p -> !REFUSED.contains(p.name())).map(ProgramSpec::name).toList();
             spec.programs().forEach(p -> p.setAutoload(expected.contains(p.name())));
             try (BpfObject o = spec.load(options())) {
                 assertEquals(expected, List.copyOf(o.programs().keySet()), path.getFileName().toString());
@@ -58,14 +58,13 @@ class FixturesLoadTest {
 
     @Test
     void sectionFamiliesLoadAsTheirTypesAndRun() throws IOException {
-        ObjectSpec spec = open("sections.bpf.o");
-        spec.programs().forEach(p -> p.setAutoload(!p.needsCore()));
-        try (BpfObject o = spec.load(options())) {
+        try (BpfObject o = open("sections.bpf.o").load(options())) {
             assertEquals(14, o.program("sec_syscall").testRun(MemorySegment.NULL));
+            assertEquals(50, o.program("sec_socket").testRunData(new byte[64]), "skb->len after the Ethernet header");
             assertEquals(2, o.program("sec_xdp").testRunData(new byte[64]));
             assertEquals(0, o.program("sec_tc").testRunData(new byte[64]));
             assertEquals(1, o.program("sec_cgroup_skb").testRunData(new byte[64]));
-            for (int slot : new int[]{11, 12, 13, 14}) {
+            for (int slot : new int[]{10, 11, 12, 13, 14}) {
                 assertEquals(1, u64(o.map("counts").lookup(u32(slot)).orElseThrow()), "counts[" + slot + "]");
             }
         }
@@ -87,16 +86,14 @@ class FixturesLoadTest {
         Btf btf = spec.btf().orElseThrow();
         int id = btf.find("linked_count", BtfKind.FUNC).orElseThrow();
         assertEquals(BtfType.Linkage.STATIC, ((BtfType.Func) btf.type(id)).linkage(), "hidden: verified with its caller");
-        spec.program("linked_execve").setAutoload(false);
         try (BpfObject o = spec.load(options())) {
-            assertEquals(List.of("linked_getpgid"), List.copyOf(o.programs().keySet()));
+            assertEquals(List.of("linked_execve", "linked_getpgid"), List.copyOf(o.programs().keySet()));
         }
     }
 
     @Test
     void aProgramTheKernelRefusesFailsTheLoadNamingItAndLeavesNothing() throws IOException {
         ObjectSpec spec = open("unsupported.bpf.o");
-        spec.programs().forEach(p -> p.setAutoload(!p.needsCore()));
         try (BpfObject warm = open("tcx.bpf.o").load(options())) {
             assertEquals(2, warm.programs().size()); // lazily loaded JVM and library state first
         }
@@ -108,7 +105,8 @@ class FixturesLoadTest {
         assertEquals(fds, openFds(), "every map and program of the failed load is closed");
         REFUSED.forEach(name -> spec.program(name).setAutoload(false));
         try (BpfObject o = spec.load(options())) {
-            assertEquals(List.of("sec_kprobe", "sec_kretprobe", "sec_kretsyscall"), List.copyOf(o.programs().keySet()));
+            assertEquals(List.of("sec_kprobe", "sec_kretprobe", "sec_ksyscall", "sec_kretsyscall"),
+                    List.copyOf(o.programs().keySet()));
         }
     }
 }
