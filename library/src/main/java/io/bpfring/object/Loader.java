@@ -48,6 +48,7 @@ final class Loader {
     private final ObjectSpec spec;
     private final LoadOptions options;
     private final Resources resources = new Resources();
+    /** Pins this load made, and directories it made for them, to remove if it fails. */
     private final List<Path> pins = new ArrayList<>();
     private final Map<MapSpec, BpfMap> maps = new IdentityHashMap<>();
     private final Map<MapSpec, Boolean> reused = new IdentityHashMap<>();
@@ -114,7 +115,7 @@ final class Loader {
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
-        for (Path pin : pins) {
+        for (Path pin : pins.reversed()) {
             try {
                 Files.deleteIfExists(pin);
             } catch (IOException e) {
@@ -210,7 +211,10 @@ final class Loader {
                 }
             }
             if (pin != null) {
-                Files.createDirectories(options.pinRoot());
+                if (!Files.isDirectory(options.pinRoot())) {
+                    Files.createDirectories(options.pinRoot());
+                    pins.add(options.pinRoot());
+                }
                 map.pin(pin);
                 pins.add(pin);
             }

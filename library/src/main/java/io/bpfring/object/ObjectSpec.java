@@ -1,6 +1,7 @@
 package io.bpfring.object;
 
 import io.bpfring.btf.Btf;
+import io.bpfring.btf.BtfException;
 import io.bpfring.elf.ElfException;
 import io.bpfring.elf.ElfFile;
 
@@ -64,7 +65,7 @@ public final class ObjectSpec {
     public static ObjectSpec parse(String name, byte[] bytes) {
         try {
             return ObjectReader.read(name, ElfFile.parse(bytes.clone()));
-        } catch (ElfException e) {
+        } catch (ElfException | BtfException e) {
             throw new ObjectException(e.getMessage(), e);
         }
     }
