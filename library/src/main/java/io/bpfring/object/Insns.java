@@ -14,7 +14,6 @@ final class Insns {
     static final int CALL = 0x85;
     /** {@code src_reg} of a call to a BPF function, of an ld_imm64 of a map fd, a map value, a function. */
     static final int PSEUDO_CALL = 1;
-    static final int PSEUDO_KFUNC_CALL = 2;
     static final int PSEUDO_MAP_FD = 1;
     static final int PSEUDO_MAP_VALUE = 2;
     static final int PSEUDO_FUNC = 4;

@@ -36,12 +36,10 @@ final class KconfigExterns {
 
     private final List<Extern> externs;
     private final Map<String, Extern> bySymbol = new HashMap<>();
-    private final int datasecId;
     private final int size;
 
-    private KconfigExterns(List<Extern> externs, int datasecId) {
+    private KconfigExterns(List<Extern> externs) {
         this.externs = externs;
-        this.datasecId = datasecId;
         this.size = externs.isEmpty() ? 0 : externs.getLast().offset() + externs.getLast().size();
         externs.forEach(e -> bySymbol.put(e.name(), e));
     }
@@ -49,7 +47,6 @@ final class KconfigExterns {
     /** The externs of {@code elf}, none if it has none; unsupported kinds of extern fail here. */
     static KconfigExterns collect(ElfFile elf, Btf btf) {
         List<Extern> found = new ArrayList<>();
-        int datasec = 0;
         for (Symbol sym : elf.symbols()) {
             if (!isExtern(sym)) {
                 continue;
@@ -71,7 +68,6 @@ final class KconfigExterns {
                 throw new ObjectException("extern '" + sym.name() + "' in section '" + secName
                         + "': only .kconfig externs are supported");
             }
-            datasec = sec;
             found.add(describe(btf, sym, varId));
         }
         found.sort(Comparator.comparingInt(Extern::align).reversed().thenComparingInt(Extern::size)
@@ -83,7 +79,7 @@ final class KconfigExterns {
             laid.add(new Extern(e.name(), e.weak(), e.varId(), e.type(), e.size(), e.align(), e.signed(), at));
             offset = at + e.size();
         }
-        return new KconfigExterns(List.copyOf(laid), datasec);
+        return new KconfigExterns(List.copyOf(laid));
     }
 
     /** libbpf's {@code sym_is_extern}: undefined, global or weak, no type. */
@@ -107,11 +103,6 @@ final class KconfigExterns {
     /** The bytes of the map value. */
     int size() {
         return size;
-    }
-
-    /** The {@code .kconfig} DATASEC's type id. */
-    int datasecId() {
-        return datasecId;
     }
 
     /** The map value for this kernel: every extern resolved from {@code config}, or a failure naming the extern. */

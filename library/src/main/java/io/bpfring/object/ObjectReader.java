@@ -234,16 +234,6 @@ final class ObjectReader {
 
     // ---- relocations
 
-    /** The function of code section {@code section} whose instructions include {@code insn}, or null. */
-    private Function functionAt(int section, int insn) {
-        for (Function f : bySection.getOrDefault(section, List.of())) {
-            if (f.contains(insn)) {
-                return f;
-            }
-        }
-        return null;
-    }
-
     /** The function of {@code .text} that starts at instruction {@code insn}, or null. */
     private Function textFunctionAt(long insn) {
         if (text == null) {
