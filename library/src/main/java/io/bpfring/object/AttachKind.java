@@ -11,7 +11,7 @@ public enum AttachKind {
     TRACEPOINT,
     /** A raw tracepoint: target {@code name}. */
     RAW_TRACEPOINT,
-    /** A BTF-typed attach point (tp_btf, fentry, fexit, fmod_ret, freplace): target the kernel function or tracepoint. */
+    /** A BTF-typed attach point (tp_btf, fentry, fexit, fmod_ret, freplace): target the function or tracepoint. */
     TRACING,
     /** An LSM hook: target the hook name. */
     LSM,

@@ -38,7 +38,8 @@ final class CoreStep {
     static CoreStep relocate(Btf local, Set<Function> functions, TargetBtf target) {
         CoreStep step = new CoreStep();
         List<Function> withRelos = functions.stream().filter(f -> !f.coreRelos.isEmpty())
-                .sorted(Comparator.comparingInt((Function f) -> f.sectionIndex).thenComparingInt(f -> f.start)).toList();
+                .sorted(Comparator.comparingInt((Function f) -> f.sectionIndex).thenComparingInt(f -> f.start))
+                .toList();
         if (withRelos.isEmpty()) {
             return step;
         }

@@ -35,7 +35,8 @@ final class DeclaredMaps {
             throw new ObjectException("section '.maps' declares maps in BTF, but the object has no .BTF section");
         }
         int datasec = btf.findAll(SECTION).stream().filter(id -> btf.kind(id) == BtfKind.DATASEC).findFirst()
-                .orElseThrow(() -> new ObjectException("section '.maps' has no BTF DATASEC '.maps' to say what the maps are"));
+                .orElseThrow(() -> new ObjectException("section '.maps' has no BTF DATASEC '.maps' to say what the"
+                        + " maps are"));
         List<Placed> maps = new ArrayList<>();
         for (BtfType.VarSecinfo v : ((BtfType.Datasec) btf.type(datasec)).vars()) {
             if (!(btf.type(v.type()) instanceof BtfType.Var var)) {
@@ -55,7 +56,8 @@ final class DeclaredMaps {
             }
             int def = btf.resolve(var.type());
             if (!(btf.type(def) instanceof BtfType.Struct s)) {
-                throw new ObjectException("map '" + name + "': its definition is a " + btf.kind(def) + ", not a struct");
+                throw new ObjectException("map '" + name + "': its definition is a " + btf.kind(def)
+                        + ", not a struct");
             }
             if (Integer.toUnsignedLong(s.size()) > Integer.toUnsignedLong(v.size())) {
                 throw new ObjectException("map '" + name + "': its definition is larger than its variable");

@@ -75,7 +75,8 @@ final class GlobalData {
         BtfType.Datasec vars = datasec != 0 && btf.kind(datasec) == BtfKind.DATASEC
                 ? (BtfType.Datasec) btf.type(datasec) : null;
         boolean mmapable = vars != null && vars.vars().stream()
-                .anyMatch(v -> btf.type(v.type()) instanceof BtfType.Var var && var.linkage() != BtfType.Linkage.STATIC);
+                .anyMatch(v -> btf.type(v.type()) instanceof BtfType.Var var
+                        && var.linkage() != BtfType.Linkage.STATIC);
         int flags = (kind.readOnly() ? MapSpec.F_RDONLY_PROG : 0) | (mmapable ? MapSpec.F_MMAPABLE : 0);
         MapSpec map = new MapSpec(internalName(objectName, section), kind, section, MapType.ARRAY, 4, contents.length,
                 1, flags, 0, 0, MapSpec.Pinning.NONE, 0, datasec, null, contents);

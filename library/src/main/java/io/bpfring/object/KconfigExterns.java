@@ -62,7 +62,8 @@ final class KconfigExterns {
                         + " functions (kfuncs) are not supported");
             }
             if (secName.equals(".ksyms")) {
-                throw new ObjectException("extern '" + sym.name() + "' (__ksym): kernel symbol externs are not supported");
+                throw new ObjectException("extern '" + sym.name() + "' (__ksym): kernel symbol externs are not"
+                        + " supported");
             }
             if (!secName.equals(SECTION)) {
                 throw new ObjectException("extern '" + sym.name() + "' in section '" + secName
@@ -178,8 +179,8 @@ final class KconfigExterns {
                 throw new ObjectException(what + "is not 0 or 1");
             }
             int bits = e.size() * 8;
-            boolean fits = bits == 64 || (e.signed() ? n + (1L << (bits - 1)) >= 0 && n + (1L << (bits - 1)) < (1L << bits)
-                    : n >>> bits == 0);
+            long half = 1L << (bits - 1);
+            boolean fits = bits == 64 || (e.signed() ? n + half >= 0 && n + half < 2 * half : n >>> bits == 0);
             if (!fits) {
                 throw new ObjectException(what + "does not fit in " + e.size() + " bytes");
             }

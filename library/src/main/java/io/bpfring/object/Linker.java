@@ -28,7 +28,7 @@ final class Linker {
         seen.put(entry, true);
         for (int i = 0; i < order.size(); i++) {
             for (Reloc r : order.get(i).relocs) {
-                Function target = r instanceof Reloc.Call c ? c.target() : r instanceof Reloc.FuncAddr a ? a.target() : null;
+                Function target = r.callee();
                 if (target != null && seen.putIfAbsent(target, true) == null) {
                     order.add(target);
                 }

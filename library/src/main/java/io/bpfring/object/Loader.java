@@ -110,7 +110,8 @@ final class Loader {
         List<Prepared> prepared = new ArrayList<>();
         for (ProgramSpec p : toLoad) {
             SectionDef def = p.sectionDef().orElseThrow();
-            prepared.add(new Prepared(Linker.link(p, core::code), def.attachBtf() ? KernelTypes.attachBtfId(p, def) : 0));
+            int attachBtfId = def.attachBtf() ? KernelTypes.attachBtfId(p, def) : 0;
+            prepared.add(new Prepared(Linker.link(p, core::code), attachBtfId));
         }
         return prepared;
     }

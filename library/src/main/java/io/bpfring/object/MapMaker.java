@@ -146,7 +146,8 @@ final class MapMaker {
                 try {
                     maps.get(m).update(u32(slot.getKey()), u32(fdOf.applyAsInt(slot.getValue())), BpfMap.ANY);
                 } catch (SysException | ObjectException e) {
-                    throw new ObjectException("map '" + m.name() + "' slot " + slot.getKey() + ": " + e.getMessage(), e);
+                    throw new ObjectException("map '" + m.name() + "' slot " + slot.getKey() + ": " + e.getMessage(),
+                            e);
                 }
             }
         }

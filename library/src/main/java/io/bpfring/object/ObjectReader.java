@@ -112,7 +112,8 @@ final class ObjectReader {
                 case ".BTF.ext" -> extSection = s;
                 case ".struct_ops", ".struct_ops.link", "?.struct_ops", "?.struct_ops.link" ->
                         throw new ObjectException("section '" + s.name() + "': struct_ops maps are not supported");
-                case ".addr_space.1" -> throw new ObjectException("section '.addr_space.1': arena globals are not supported");
+                case ".addr_space.1" ->
+                        throw new ObjectException("section '.addr_space.1': arena globals are not supported");
                 default -> {
                     if (s.name().equals(TEXT) && s.isExecutable()) {
                         text = s;
@@ -167,7 +168,8 @@ final class ObjectReader {
     private Function function(Section s, Symbol sym) {
         String where = "section '" + s.name() + "': function '" + sym.name() + "'";
         if (sym.value() % 8 != 0 || sym.size() % 8 != 0 || sym.size() == 0
-                || Long.compareUnsigned(sym.value(), s.size()) > 0 || Long.compareUnsigned(sym.size(), s.size() - sym.value()) > 0) {
+                || Long.compareUnsigned(sym.value(), s.size()) > 0
+                || Long.compareUnsigned(sym.size(), s.size() - sym.value()) > 0) {
             throw new ObjectException(where + " (offset " + Long.toUnsignedString(sym.value()) + ", "
                     + Long.toUnsignedString(sym.size()) + " bytes) is not whole instructions inside the section ("
                     + s.size() + " bytes)");
@@ -185,7 +187,8 @@ final class ObjectReader {
             f.funcInfos = within(ext.funcInfos().get(s.name()), f, (r, by) -> new BtfExt.FuncInfo(r.insnOffset() - by,
                     r.typeId()), BtfExt.FuncInfo::insnIndex);
             f.lineInfos = within(ext.lineInfos().get(s.name()), f, (r, by) -> new BtfExt.LineInfo(r.insnOffset() - by,
-                    r.fileNameOffset(), r.lineOffset(), r.lineColumn(), r.fileName(), r.line()), BtfExt.LineInfo::insnIndex);
+                    r.fileNameOffset(), r.lineOffset(), r.lineColumn(), r.fileName(), r.line()),
+                    BtfExt.LineInfo::insnIndex);
             f.coreRelos = within(ext.coreRelos().get(s.name()), f, (r, by) -> new BtfExt.CoreRelo(r.insnOffset() - by,
                     r.typeId(), r.accessStringOffset(), r.accessString(), r.kind()), BtfExt.CoreRelo::insnIndex);
         }
@@ -219,7 +222,8 @@ final class ObjectReader {
     private Set<String> hiddenTextFunctions() {
         Set<String> hidden = new HashSet<>();
         if (text != null) {
-            bySection.getOrDefault(text.index(), List.of()).stream().filter(f -> f.hidden).forEach(f -> hidden.add(f.name));
+            bySection.getOrDefault(text.index(), List.of()).stream().filter(f -> f.hidden)
+                    .forEach(f -> hidden.add(f.name));
         }
         return hidden;
     }

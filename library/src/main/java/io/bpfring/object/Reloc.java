@@ -11,6 +11,11 @@ sealed interface Reloc {
     /** Moved {@code by} instructions. */
     Reloc shifted(int by);
 
+    /** The function a call or callback address refers to; null for a map reference. */
+    default Function callee() {
+        return null;
+    }
+
     /** An ld_imm64 of a map: {@code BPF_PSEUDO_MAP_FD} with the map's fd. */
     record MapFd(int insn, MapSpec map) implements Reloc {
         public Reloc shifted(int by) {
@@ -30,12 +35,22 @@ sealed interface Reloc {
         public Reloc shifted(int by) {
             return new Call(insn + by, target);
         }
+
+        @Override
+        public Function callee() {
+            return target;
+        }
     }
 
     /** An ld_imm64 of a function's address, a callback: {@code BPF_PSEUDO_FUNC} with the distance to it. */
     record FuncAddr(int insn, Function target) implements Reloc {
         public Reloc shifted(int by) {
             return new FuncAddr(insn + by, target);
+        }
+
+        @Override
+        public Function callee() {
+            return target;
         }
     }
 }

@@ -60,7 +60,8 @@ public record SectionDef(String pattern, ProgramType type, AttachType expectedAt
     // libbpf's order, for the section families Linux 6.18 has; numbers are include/uapi/linux/bpf.h's.
     private static final List<SectionDef> TABLE = List.of(
             def("socket", ProgramType.SOCKET_FILTER, null, MANUAL, NONE),
-            def("sk_reuseport/migrate", ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, MANUAL, NONE),
+            def("sk_reuseport/migrate", ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, MANUAL,
+                    NONE),
             def("sk_reuseport", ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT, MANUAL, NONE),
             def("kprobe+", ProgramType.KPROBE, null, KPROBE, NONE),
             def("uprobe+", ProgramType.KPROBE, null, UPROBE, NONE),

@@ -153,7 +153,8 @@ class BadObjectTest {
         // globals_getpgid's first instruction becomes r0 = *(u64 *)(r9 + 0): r9 was never set.
         byte[] bytes = ElfEdit.of("globals.bpf.o").insn("tp/syscalls/sys_enter_getpgid", 0, 0x79, 0, 9, 0, 0).bytes();
         long fds = openFds();
-        ObjectException e = assertThrows(ObjectException.class, () -> ObjectSpec.parse("globals", bytes).load(options()));
+        ObjectException e = assertThrows(ObjectException.class,
+                () -> ObjectSpec.parse("globals", bytes).load(options()));
         assertEquals(fds, openFds());
         assertFalse(Files.exists(pinRoot()), "the pin made by the failed load, and its directory, are gone");
         assertContains(e.getMessage(), "program 'globals_getpgid' (section 'tp/syscalls/sys_enter_getpgid', 18"

@@ -46,7 +46,8 @@ class CoreLoadTest {
         String[] thread;
         int tid = Integer.parseInt(Path.of("/proc/thread-self").toRealPath().getFileName().toString());
         try (BpfObject o = spec.load();
-             RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF), r -> events.add(r.toByteArray()))) {
+             RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF),
+                     r -> events.add(r.toByteArray()))) {
             try (Link link = Tracepoint.of("syscalls", "sys_enter_getpgid").attach(o.program("core_getpgid"))) {
                 Sys.getpgid(0);
                 proc = stat("/proc/self/stat");

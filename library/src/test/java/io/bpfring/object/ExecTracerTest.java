@@ -52,7 +52,8 @@ class ExecTracerTest {
         List<Event> events = new ArrayList<>();
         long pid;
         try (BpfObject o = open(fixture).load();
-             RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF), r -> events.add(Event.of(r.toByteArray())))) {
+             RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF),
+                     r -> events.add(Event.of(r.toByteArray())))) {
             try (Link link = Tracepoint.of("syscalls", "sys_enter_execve").attach(o.program(program))) {
                 pid = runTrue();
             }
@@ -84,7 +85,8 @@ class ExecTracerTest {
         try (BpfObject o = open("execsnoop_perfbuf.bpf.o").load();
              PerfBufReader reader = PerfBufReader.builder(o.map("events", MapType.PERF_EVENT_ARRAY))
                      .onSample((cpu, s) -> events.add(Event.of(s.toByteArray()))).open()) {
-            assertEquals(io.bpfring.bpf.Cpus.possibleCount(), o.map("events").maxEntries(), "one slot per possible CPU");
+            assertEquals(io.bpfring.bpf.Cpus.possibleCount(), o.map("events").maxEntries(),
+                    "one slot per possible CPU");
             try (Link link = Tracepoint.of("syscalls", "sys_enter_execve").attach(o.program("execsnoop_perfbuf"))) {
                 pid = runTrue();
             }

@@ -85,7 +85,8 @@ class FixturesLoadTest {
         ObjectSpec spec = open("linked.bpf.o");
         Btf btf = spec.btf().orElseThrow();
         int id = btf.find("linked_count", BtfKind.FUNC).orElseThrow();
-        assertEquals(BtfType.Linkage.STATIC, ((BtfType.Func) btf.type(id)).linkage(), "hidden: verified with its caller");
+        assertEquals(BtfType.Linkage.STATIC, ((BtfType.Func) btf.type(id)).linkage(),
+                "hidden: verified with its caller");
         try (BpfObject o = spec.load(options())) {
             assertEquals(List.of("linked_execve", "linked_getpgid"), List.copyOf(o.programs().keySet()));
         }

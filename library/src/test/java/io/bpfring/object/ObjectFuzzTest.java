@@ -40,7 +40,8 @@ class ObjectFuzzTest {
                     rejected++;
                     assertTrue(e.getMessage() != null && e.getMessage().length() > 10, e.toString());
                 } catch (Throwable t) {
-                    fail(objects.get(o).getFileName() + " mutant " + i + " (" + m + ", seed " + Mutator.SEED + "): " + t, t);
+                    fail(objects.get(o).getFileName() + " mutant " + i + " (" + m + ", seed " + Mutator.SEED + "): "
+                            + t, t);
                 } finally {
                     m.undo(bytes);
                 }

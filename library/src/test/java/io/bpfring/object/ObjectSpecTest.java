@@ -27,7 +27,8 @@ class ObjectSpecTest {
         ObjectSpec spec = open("globals.bpf.o");
         assertEquals("globals", spec.name());
         assertEquals("GPL", spec.license());
-        assertEquals(List.of("globals_run", "globals_getpgid"), spec.programs().stream().map(ProgramSpec::name).toList());
+        assertEquals(List.of("globals_run", "globals_getpgid"),
+                spec.programs().stream().map(ProgramSpec::name).toList());
         assertEquals(List.of("inner_a", "inner_b", "outer_map", "hash_map", "array_map", "percpu_map", "lru_map",
                         "sized_hash", "fixture_pinned", "odd_ring", "globals.rodata", "globals.data", "globals.bss",
                         ".rodata.str1.1", "globals.kconfig"),

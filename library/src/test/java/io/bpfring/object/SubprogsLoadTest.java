@@ -35,7 +35,8 @@ class SubprogsLoadTest {
             }
             long[] expected = {55, 224, 285, 10, 65, 28};
             for (int slot = 0; slot < expected.length; slot++) {
-                assertEquals(expected[slot], u64(o.map("results").lookup(u32(slot)).orElseThrow()), "results[" + slot + "]");
+                assertEquals(expected[slot], u64(o.map("results").lookup(u32(slot)).orElseThrow()),
+                        "results[" + slot + "]");
             }
             assertEquals("subprogs_xdp_pa", o.program("subprogs_xdp_pass").name(), "the kernel's 15 characters");
         }
@@ -56,7 +57,8 @@ class SubprogsLoadTest {
         assertTrue(e.getMessage().startsWith("program 'subprogs_raw_tp' (section 'raw_tp/sys_enter', 40 instructions)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("instruction 0 (raw_tp/sys_enter instruction 0) was poisoned by CO-RE,"
-                + " since the kernel lacks what it reads: raw_tp/sys_enter insn 0: relo #0 <byte_off>"), e.getMessage());
+                + " since the kernel lacks what it reads: raw_tp/sys_enter insn 0: relo #0 <byte_off>"),
+                e.getMessage());
         spec.program("subprogs_raw_tp").setAutoload(false);
         try (BpfObject o = spec.load(LoadOptions.defaults().withCoreTarget(target))) {
             assertEquals(7, o.program("subprogs_syscall").testRun(MemorySegment.NULL));
@@ -77,7 +79,7 @@ class SubprogsLoadTest {
             int start = linked.starts().get(f);
             for (Reloc r : f.relocs) {
                 int at = start + r.insn();
-                Function target = r instanceof Reloc.Call c ? c.target() : r instanceof Reloc.FuncAddr a ? a.target() : null;
+                Function target = r.callee();
                 if (target != null) {
                     assertEquals((int) linked.starts().get(target), at + 1 + Insns.imm(linked.insns()[at]),
                             f.name + " instruction " + r.insn() + " reaches " + target.name);
