@@ -223,7 +223,10 @@ public final class BpfProgram implements AutoCloseable {
             }
             String text = log.getString(0).strip();
             if (text.isEmpty()) {
-                throw new SysException("bpf(BPF_PROG_LOAD '" + name + "')", -fd);
+                AttachType attach = AttachType.of((int) BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.get(attr));
+                String call = "bpf(BPF_PROG_LOAD '" + name + "')";
+                String refused = LoadRefusal.advice(type, attach, -fd);
+                throw refused == null ? new SysException(call, -fd) : new SysException(call, -fd, refused);
             }
             throw new VerifierException(name, -fd, text);
         }

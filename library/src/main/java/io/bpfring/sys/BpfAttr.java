@@ -297,6 +297,7 @@ public final class BpfAttr {
                                 u32("cnt"), u32("flags"), u32("pid")).withName("uprobe_multi")));
         public static final VarHandle PROG_FD = handle(LAYOUT, "prog_fd");
         public static final VarHandle TARGET_FD = handle(LAYOUT, "target_fd");
+        public static final VarHandle TARGET_IFINDEX = handle(LAYOUT, "target_ifindex");
         public static final VarHandle ATTACH_TYPE = handle(LAYOUT, "attach_type");
         public static final VarHandle FLAGS = handle(LAYOUT, "flags");
         public static final VarHandle TARGET_BTF_ID = handle(LAYOUT, "target_btf_id");
@@ -314,6 +315,17 @@ public final class BpfAttr {
         }
     }
 
+    /** {@code BPF_ITER_CREATE} (member {@code iter_create}): a readable fd of an iterator link. */
+    public static final class IterCreate {
+        public static final StructLayout LAYOUT = struct(
+                u32("link_fd"),
+                u32("flags"));
+        public static final VarHandle LINK_FD = handle(LAYOUT, "link_fd");
+
+        private IterCreate() {
+        }
+    }
+
     /**
      * The union itself: as large as its largest command, {@code BPF_PROG_LOAD} (168 bytes in
      * 6.18). Only the commands above are members; the others are no larger.
@@ -328,7 +340,8 @@ public final class BpfAttr {
             Info.LAYOUT.withName("info"),
             RawTracepoint.LAYOUT.withName("raw_tracepoint"),
             BtfLoad.LAYOUT.withName("btf_load"),
-            LinkCreate.LAYOUT.withName("link_create"));
+            LinkCreate.LAYOUT.withName("link_create"),
+            IterCreate.LAYOUT.withName("iter_create"));
 
     /** A zeroed {@code union bpf_attr}. */
     public static MemorySegment allocate(Arena arena) {
