@@ -5,6 +5,8 @@ import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.LoadedBtf;
 import io.bpfring.bpf.MapType;
 import io.bpfring.bpf.Resources;
+import io.bpfring.link.Attach;
+import io.bpfring.link.Link;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -13,8 +15,9 @@ import java.util.NoSuchElementException;
 
 /**
  * A loaded object: its maps and programs in the kernel, by the names the object gives them
- * (the kernel sees at most 15 characters of each). Closing releases everything at once; maps
- * pinned in bpffs stay there, as libbpf leaves them.
+ * (the kernel sees at most 15 characters of each), and the links {@link #attach} made. Closing
+ * releases everything at once, links first; maps pinned in bpffs stay there, as libbpf leaves
+ * them.
  *
  * <p>A ring buffer or perf event array is a {@link BpfMap} like any other: hand it to
  * {@code RingBufReader.of(object.map("events"), handler)} or {@code PerfBufReader.builder(...)}.
@@ -73,6 +76,19 @@ public final class BpfObject implements AutoCloseable {
             throw new NoSuchElementException("no loaded program '" + name + "'; there are " + programs.keySet());
         }
         return program;
+    }
+
+    /**
+     * Attaches program {@code name} where its section says ({@code tp/...}, {@code raw_tp/...},
+     * {@code tp_btf/...}, {@code kprobe/...}, {@code uprobe/...}, {@code iter/...} and their
+     * kin). The link is closed with the object, or earlier by the caller.
+     *
+     * @throws IllegalArgumentException for a section that names no target or attaches only by hand
+     *                                  (xdp, tc, cgroup, socket, perf_event): the message says how
+     */
+    public Link attach(String name) {
+        ProgramSpec p = spec.program(name);
+        return resources.own(Attach.auto(program(name), p.expectedAttachType().orElse(null), p.section()));
     }
 
     /** The object's BTF in the kernel; null for an object without BTF. */

@@ -1,8 +1,7 @@
 package io.bpfring.object;
 
-import io.bpfring.bpf.Link;
+import io.bpfring.link.Link;
 import io.bpfring.bpf.MapType;
-import io.bpfring.bpf.Tracepoint;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfType;
@@ -48,7 +47,7 @@ class CoreLoadTest {
         try (BpfObject o = spec.load();
              RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF),
                      r -> events.add(r.toByteArray()))) {
-            try (Link link = Tracepoint.of("syscalls", "sys_enter_getpgid").attach(o.program("core_getpgid"))) {
+            try (Link link = o.attach("core_getpgid")) {
                 Sys.getpgid(0);
                 proc = stat("/proc/self/stat");
                 thread = stat("/proc/thread-self/stat");

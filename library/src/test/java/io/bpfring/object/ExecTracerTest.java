@@ -1,8 +1,7 @@
 package io.bpfring.object;
 
-import io.bpfring.bpf.Link;
+import io.bpfring.link.Link;
 import io.bpfring.bpf.MapType;
-import io.bpfring.bpf.Tracepoint;
 import io.bpfring.reader.PerfBufReader;
 import io.bpfring.reader.RingBufReader;
 import io.bpfring.testing.Kernel;
@@ -54,7 +53,7 @@ class ExecTracerTest {
         try (BpfObject o = open(fixture).load();
              RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF),
                      r -> events.add(Event.of(r.toByteArray())))) {
-            try (Link link = Tracepoint.of("syscalls", "sys_enter_execve").attach(o.program(program))) {
+            try (Link link = o.attach(program)) {
                 pid = runTrue();
             }
             reader.consume();
@@ -87,7 +86,7 @@ class ExecTracerTest {
                      .onSample((cpu, s) -> events.add(Event.of(s.toByteArray()))).open()) {
             assertEquals(io.bpfring.bpf.Cpus.possibleCount(), o.map("events").maxEntries(),
                     "one slot per possible CPU");
-            try (Link link = Tracepoint.of("syscalls", "sys_enter_execve").attach(o.program("execsnoop_perfbuf"))) {
+            try (Link link = o.attach("execsnoop_perfbuf")) {
                 pid = runTrue();
             }
             reader.consume();

@@ -1,10 +1,8 @@
 package io.bpfring.object;
 
 import io.bpfring.bpf.BpfMap;
-import io.bpfring.bpf.BpfProgram;
-import io.bpfring.bpf.Link;
+import io.bpfring.link.Link;
 import io.bpfring.bpf.MapType;
-import io.bpfring.bpf.Tracepoint;
 import io.bpfring.reader.RingBufReader;
 import io.bpfring.sys.Sys;
 import io.bpfring.sys.SysException;
@@ -180,8 +178,7 @@ class GlobalsLoadTest {
         spec.program("globals_run").setAutoload(false);
         try (BpfObject o = spec.load(options())) {
             assertEquals(List.of("globals_getpgid"), List.copyOf(o.programs().keySet()));
-            BpfProgram program = o.program("globals_getpgid");
-            try (Link link = Tracepoint.of("syscalls", "sys_enter_getpgid").attach(program)) {
+            try (Link link = o.attach("globals_getpgid")) {
                 for (int i = 0; i < 5; i++) {
                     Sys.getpgid(0);
                 }
@@ -190,7 +187,7 @@ class GlobalsLoadTest {
         }
         spec.variable("rodata_bool").setBoolean(false);
         try (BpfObject o = spec.load(options());
-             Link link = Tracepoint.of("syscalls", "sys_enter_getpgid").attach(o.program("globals_getpgid"))) {
+             Link link = o.attach("globals_getpgid")) {
             Sys.getpgid(0);
             assertEquals(0, u64(o.readVariable("bss_getpgid_calls")));
         }
