@@ -144,7 +144,7 @@ public final class BpfProgram implements AutoCloseable {
             return this;
         }
 
-        /** {@code bpf_func_info} records of {@code recordSize} bytes: each function's first instruction and FUNC type. */
+        /** {@code bpf_func_info} records of {@code recordSize} bytes: each function's first instruction and type. */
         public Builder funcInfo(MemorySegment records, int recordSize) {
             this.funcInfo = records;
             this.funcInfoSize = recordSize;
@@ -276,7 +276,8 @@ public final class BpfProgram implements AutoCloseable {
             BpfAttr.TestRun.PROG_FD.set(attr, fd());
             BpfAttr.TestRun.DATA_SIZE_IN.set(attr, data.length);
             BpfAttr.TestRun.DATA_IN.set(attr, arena.allocateFrom(JAVA_BYTE, data).address());
-            Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "' with " + data.length + " bytes of data)");
+            Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "' with " + data.length
+                    + " bytes of data)");
             return (int) BpfAttr.TestRun.RETVAL.get(attr);
         }
     }
