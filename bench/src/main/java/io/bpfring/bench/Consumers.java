@@ -1,10 +1,10 @@
 package io.bpfring.bench;
 
 import io.bpfring.bpf.BpfMap;
-import io.bpfring.reader.EpollReader;
-import io.bpfring.reader.Notification;
-import io.bpfring.reader.PerfBufReader;
-import io.bpfring.reader.RingBufReader;
+import io.bpfring.internal.EpollReader;
+import io.bpfring.perf.PerfBufReader;
+import io.bpfring.ringbuf.Notification;
+import io.bpfring.ringbuf.RingBufReader;
 
 import java.io.BufferedReader;
 import java.io.IOException;

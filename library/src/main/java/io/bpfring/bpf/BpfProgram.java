@@ -1,5 +1,7 @@
 package io.bpfring.bpf;
 
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Insn;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;

@@ -1,5 +1,7 @@
 package io.bpfring.bpf;
 
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Reg;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Sys;
 import io.bpfring.sys.SysException;

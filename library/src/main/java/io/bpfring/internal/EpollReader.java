@@ -1,0 +1,221 @@
+package io.bpfring.internal;
+
+import io.bpfring.sys.Epoll;
+import io.bpfring.sys.EventFd;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What every reader shares: the poll loop on one epoll, wakeup through an eventfd, and a close
+ * that any thread may call. Subclasses say how to consume their buffers and whether a record is
+ * waiting that no wake-up will announce.
+ *
+ * <p>The consuming methods hold a lock for their whole run, so {@link #close()} from another
+ * thread waits until a running poll has delivered what is committed and returned.
+ */
+public abstract class EpollReader implements AutoCloseable {
+    private static final long EVENTFD_DATA = -1;
+
+    protected final Epoll epoll = new Epoll(16);
+    private final EventFd wakeups = new EventFd();
+    private final ReentrantLock consuming = new ReentrantLock();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private volatile boolean closed;
+    private boolean released;
+    /** Set by a handler that returned false; ends the running consume or poll. */
+    protected boolean stopRequested;
+
+    protected EpollReader() {
+        try {
+            epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
+        } catch (RuntimeException e) {
+            wakeups.close();
+            epoll.close();
+            throw e;
+        }
+    }
+
+    /** Delivers at most {@code max} records from every buffer; stops early when {@link #stopRequested}. */
+    protected abstract int consumeAll(long max);
+
+    /**
+     * Whether a record is committed that no wake-up may announce, looked at just before the
+     * reader sleeps in epoll.
+     */
+    protected abstract boolean hasUnannouncedRecord();
+
+    /**
+     * Whether a poll waits on epoll before it consumes: when every buffer's producer decides
+     * its own wake-ups, the wait paces the consumer as the producer intends.
+     */
+    protected abstract boolean waitsFirst();
+
+    /** Releases the buffers' mappings and fds; called once, under the consuming lock. */
+    protected abstract void releaseBuffers();
+
+    /** Waits without a limit for records; see {@link #poll(Duration)}. */
+    public int poll() {
+        return run(null, false);
+    }
+
+    /**
+     * Delivers the records that are committed, waiting on epoll up to {@code timeout} for some if
+     * there are none. Returns early on {@link #wakeup()} or {@link #close()}, or when a handler
+     * returns false; it always delivers what is committed first.
+     *
+     * @return the number of records delivered
+     */
+    public int poll(Duration timeout) {
+        return run(timeout, false);
+    }
+
+    /**
+     * Like {@link #poll(Duration)}, but spins on the buffers instead of sleeping: the lowest
+     * latency, at the cost of a busy core.
+     */
+    public int busyPoll(Duration timeout) {
+        return run(timeout, true);
+    }
+
+    /** Delivers every committed record, without waiting. */
+    public int consume() {
+        return consume(Long.MAX_VALUE);
+    }
+
+    /** Delivers at most {@code max} committed records, without waiting. */
+    public int consume(long max) {
+        enter();
+        try {
+            return consumeAll(max);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Ends a running poll, or the next one, once it has delivered what is committed, as
+     * {@link java.nio.channels.Selector#wakeup()} does. Any thread may call it.
+     */
+    public void wakeup() {
+        wakeRequested.set(true);
+        wakeups.signal();
+    }
+
+    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
+    public int epollFd() {
+        checkOpen();
+        return epoll.fd();
+    }
+
+    /**
+     * Releases every mapping and fd. A poll running on another thread delivers what is
+     * committed and returns first. Any thread may call it, a handler too, and more than once.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        wakeups.signal();
+        if (consuming.isHeldByCurrentThread()) {
+            return; // called from a handler: released when the consuming call returns
+        }
+        consuming.lock();
+        try {
+            release();
+        } finally {
+            consuming.unlock();
+        }
+    }
+
+    private int run(Duration timeout, boolean busy) {
+        long deadline = deadline(timeout);
+        enter();
+        try {
+            boolean waitFirst = !busy && waitsFirst();
+            while (true) {
+                if (waitFirst) {
+                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                }
+                int delivered = consumeAll(Long.MAX_VALUE);
+                if (delivered > 0 || stopRequested || closed) {
+                    return delivered;
+                }
+                if (wakeRequested.get() && wakeRequested.getAndSet(false)) {
+                    wakeups.drain();
+                    return 0;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return 0;
+                }
+                if (busy) {
+                    Thread.onSpinWait();
+                } else if (!waitFirst && !hasUnannouncedRecord()) {
+                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                }
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** Milliseconds left until {@code deadline}, rounded up; 0 once it has passed. */
+    private static int millisUntil(long deadline) {
+        long remaining = deadline - System.nanoTime();
+        return remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
+    }
+
+    private static long deadline(Duration timeout) {
+        if (timeout == null) {
+            return Long.MAX_VALUE;
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
+        return System.nanoTime() + nanos;
+    }
+
+    /** Starts a consuming call: one at a time, never from a handler, never once closed. */
+    protected final void enter() {
+        consuming.lock();
+        if (consuming.getHoldCount() > 1) {
+            consuming.unlock();
+            throw new IllegalStateException("a handler may not poll or consume its own reader");
+        }
+        if (closed) {
+            consuming.unlock();
+            throw new IllegalStateException("the reader is closed");
+        }
+        stopRequested = false;
+    }
+
+    protected final void exit() {
+        try {
+            if (closed) {
+                release();
+            }
+        } finally {
+            consuming.unlock();
+        }
+    }
+
+    protected final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the reader is closed");
+        }
+    }
+
+    private void release() {
+        if (!released) {
+            released = true;
+            try {
+                releaseBuffers();
+            } finally {
+                epoll.close();
+                wakeups.close();
+            }
+        }
+    }
+}
