@@ -1,11 +1,13 @@
 package io.bpfring.bpf;
 
+import io.bpfring.ClosedException;
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
+import io.bpfring.VerifierException;
 import io.bpfring.asm.Asm;
 import io.bpfring.asm.Insn;
 import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -105,7 +107,7 @@ public final class BpfProgram implements AutoCloseable {
             }
             String text = log.getString(0).strip();
             if (text.isEmpty()) {
-                throw new SysException("bpf(BPF_PROG_LOAD '" + name + "')", -fd);
+                throw new SyscallException("bpf(BPF_PROG_LOAD '" + name + "')", -fd);
             }
             throw new VerifierException(name, -fd, text);
         }
@@ -150,10 +152,10 @@ public final class BpfProgram implements AutoCloseable {
         }
     }
 
-    /** The program's fd; an {@link IllegalStateException} once closed. */
+    /** The program's fd; a {@link ClosedException} once closed. */
     public int fd() {
         if (closed) {
-            throw new IllegalStateException("program '" + name + "' is closed");
+            throw new ClosedException("program '" + name + "' is closed");
         }
         return fd;
     }

@@ -1,8 +1,8 @@
 package io.bpfring.bpf;
 
+import io.bpfring.SyscallException;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
@@ -57,7 +57,7 @@ final class FunctionBtf {
             BpfAttr.BtfLoad.BTF_LOG_LEVEL.set(attr, 1);
             int fd = Sys.bpfOrErrno(Cmd.BTF_LOAD, attr);
             if (fd < 0) {
-                throw new SysException("bpf(BPF_BTF_LOAD)", -fd,
+                throw new SyscallException("bpf(BPF_BTF_LOAD)", -fd,
                         "the kernel refused the functions' BTF: " + log.getString(0).strip());
             }
             return fd;

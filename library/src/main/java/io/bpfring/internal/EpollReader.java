@@ -1,5 +1,6 @@
 package io.bpfring.internal;
 
+import io.bpfring.ClosedException;
 import io.bpfring.sys.Epoll;
 import io.bpfring.sys.EventFd;
 
@@ -186,7 +187,7 @@ public abstract class EpollReader implements AutoCloseable {
         }
         if (closed) {
             consuming.unlock();
-            throw new IllegalStateException("the reader is closed");
+            throw new ClosedException("the reader is closed");
         }
         stopRequested = false;
     }
@@ -203,7 +204,7 @@ public abstract class EpollReader implements AutoCloseable {
 
     protected final void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("the reader is closed");
+            throw new ClosedException("the reader is closed");
         }
     }
 

@@ -1,13 +1,14 @@
 package io.bpfring.memring;
 
-import io.bpfring.ring.CorruptRingException;
+import io.bpfring.ClosedException;
+import io.bpfring.CorruptRingException;
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.ring.RingProducer;
-import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -205,7 +206,7 @@ public final class MemoryRing implements AutoCloseable {
     private static boolean isAt(Path file, Sys.FileStat stat) {
         try {
             return Sys.stat(file.toString()).sameFile(stat);
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             if (e.errno() == Errno.ENOENT) {
                 return false;
             }
@@ -454,7 +455,7 @@ public final class MemoryRing implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("the ring is closed");
+            throw new ClosedException("the ring is closed");
         }
     }
 

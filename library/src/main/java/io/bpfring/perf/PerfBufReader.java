@@ -1,5 +1,7 @@
 package io.bpfring.perf;
 
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.MapType;
@@ -8,10 +10,8 @@ import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.Epoll;
-import io.bpfring.sys.Errno;
 import io.bpfring.sys.PerfEvent;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -106,7 +106,7 @@ public final class PerfBufReader extends EpollReader {
             fd = Sys.perfEventOpen(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT, PERF_SAMPLE_RAW,
                     watermark ? PerfEvent.Attr.WATERMARK : 0, watermark ? options.watermarkBytes : options.wakeupEvents,
                     cpu, "perf_event_open(PERF_COUNT_SW_BPF_OUTPUT, CPU " + cpu + ")");
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             if (e.errno() == Errno.ENODEV) {
                 return null; // the CPU went offline since the list was read
             }

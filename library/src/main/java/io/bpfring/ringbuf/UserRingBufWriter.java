@@ -1,5 +1,6 @@
 package io.bpfring.ringbuf;
 
+import io.bpfring.ClosedException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
 import io.bpfring.ring.RingProducer;
@@ -115,7 +116,7 @@ public final class UserRingBufWriter implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("the writer is closed");
+            throw new ClosedException("the writer is closed");
         }
     }
 

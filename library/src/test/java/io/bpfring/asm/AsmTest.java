@@ -1,8 +1,8 @@
 package io.bpfring.asm;
 
+import io.bpfring.VerifierException;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.bpf.VerifierException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,7 @@
 package io.bpfring.memring;
 
-import io.bpfring.ring.CorruptRingException;
+import io.bpfring.ClosedException;
+import io.bpfring.CorruptRingException;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingProducer;
 import io.bpfring.sys.Sys;
@@ -202,7 +203,7 @@ class MemoryRingTest {
         assertThrows(CorruptRingException.class, () -> MemoryRing.open(odd));
         MemoryRing closed = MemoryRing.inMemory(4096);
         closed.close();
-        assertThrows(IllegalStateException.class, () -> closed.reserve(8));
+        assertThrows(ClosedException.class, () -> closed.reserve(8));
     }
 
     private Process producer(Path file, int id, String... what) throws Exception {

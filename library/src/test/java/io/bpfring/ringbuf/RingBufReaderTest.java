@@ -1,5 +1,6 @@
 package io.bpfring.ringbuf;
 
+import io.bpfring.ClosedException;
 import io.bpfring.asm.Helper;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.ring.RecordView;
@@ -356,12 +357,12 @@ class RingBufReaderTest {
         Thread.sleep(50);
         reader.close();
         assertEquals(0, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> reader.poll(LONG));
+        ClosedException e = assertThrows(ClosedException.class, () -> reader.poll(LONG));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
-        assertThrows(IllegalStateException.class, reader::consume);
-        assertThrows(IllegalStateException.class, () -> reader.ring(0).consumerPosition());
-        assertThrows(IllegalStateException.class, reader::epollFd);
-        assertThrows(IllegalStateException.class, () -> reader.add(ring, this::collect));
+        assertThrows(ClosedException.class, reader::consume);
+        assertThrows(ClosedException.class, () -> reader.ring(0).consumerPosition());
+        assertThrows(ClosedException.class, reader::epollFd);
+        assertThrows(ClosedException.class, () -> reader.add(ring, this::collect));
         reader.close(); // closing twice is harmless
         reader.wakeup(); // and so is a late wakeup
     }

@@ -1,4 +1,4 @@
-package io.bpfring.sys;
+package io.bpfring;
 
 /** Linux errno values: their names, and what a user can do about each. */
 public final class Errno {

@@ -1,12 +1,15 @@
-package io.bpfring.bpf;
-
-import io.bpfring.sys.SysException;
+package io.bpfring;
 
 /** The kernel refused a program; {@link #log()} holds the verifier's explanation. */
-public final class VerifierException extends SysException {
+public final class VerifierException extends SyscallException {
     private final String log;
 
-    VerifierException(String program, int errno, String log) {
+    /**
+     * @param program the program's name
+     * @param errno   what {@code BPF_PROG_LOAD} returned
+     * @param log     the verifier's log
+     */
+    public VerifierException(String program, int errno, String log) {
         super("bpf(BPF_PROG_LOAD '" + program + "')", errno,
                 "the verifier rejected the program:\n" + tail(log));
         this.log = log;

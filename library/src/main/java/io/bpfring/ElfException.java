@@ -1,7 +1,7 @@
-package io.bpfring.elf;
+package io.bpfring;
 
 /** The file is not a BPF ELF object this reader understands, or is truncated or corrupt. */
-public class ElfException extends RuntimeException {
+public non-sealed class ElfException extends BpfException {
     public ElfException(String message) {
         super(message);
     }

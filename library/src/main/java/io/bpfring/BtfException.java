@@ -1,7 +1,7 @@
-package io.bpfring.btf;
+package io.bpfring;
 
 /** BTF or {@code .BTF.ext} that is truncated, corrupt or of a kind this reader does not know. */
-public class BtfException extends RuntimeException {
+public non-sealed class BtfException extends BpfException {
     public BtfException(String message) {
         super(message);
     }
