@@ -1,20 +1,21 @@
 package io.bpfring.perf;
 
 import io.bpfring.Errno;
+import io.bpfring.EventReader;
 import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.MapType;
-import io.bpfring.internal.EpollReader;
+import io.bpfring.internal.PollLoop;
 import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
 import io.bpfring.ring.RecordView;
-import io.bpfring.sys.Epoll;
 import io.bpfring.sys.PerfEvent;
 import io.bpfring.sys.Sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -40,7 +41,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <p>Threads, wake-ups and closing work as in {@link RingBufReader}. Closing disables every
  * event, removes it from the map, and releases every mapping and fd.
  */
-public final class PerfBufReader extends EpollReader {
+public final class PerfBufReader implements EventReader {
     /** Receives each sample with the CPU that wrote it. */
     @FunctionalInterface
     public interface SampleHandler {
@@ -67,6 +68,12 @@ public final class PerfBufReader extends EpollReader {
     private final Arena arena = Arena.ofShared();
     private final BpfMap map;
     private final List<CpuBuffer> buffers = new ArrayList<>();
+    /**
+     * perf wakes the reader after N samples or W bytes whatever the reader did, so no record waits
+     * unannounced; and a poll consumes first: measured on the kernel bench, waiting first gains
+     * nothing for the perf buffer, whose wake-ups the kernel counts per CPU.
+     */
+    private final PollLoop loop = new PollLoop(this::consumeAll, () -> false, () -> false, this::releaseBuffers);
     private final long bytesPerCpu;
     private long lost;
 
@@ -112,7 +119,7 @@ public final class PerfBufReader extends EpollReader {
             }
             throw e;
         }
-        CpuBuffer buffer = new CpuBuffer(cpu, fd, buffers.size());
+        CpuBuffer buffer = new CpuBuffer(cpu, fd);
         try {
             long page = Sys.pageSize();
             String what = "mmap(perf buffer of CPU " + cpu + ")";
@@ -123,7 +130,7 @@ public final class PerfBufReader extends EpollReader {
             }
             buffer.inMap = true;
             Sys.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0, "ioctl(PERF_EVENT_IOC_ENABLE, CPU " + cpu + ")");
-            epoll.add(fd, Epoll.EPOLLIN, buffer.index);
+            loop.watch(fd);
             buffer.handler = new Dispatch(cpu, options.onSample, options.onLost);
             return buffer;
         } catch (RuntimeException e) {
@@ -158,32 +165,59 @@ public final class PerfBufReader extends EpollReader {
     }
 
     @Override
-    protected int consumeAll(long max) {
+    public int poll() {
+        return loop.poll();
+    }
+
+    @Override
+    public int poll(Duration timeout) {
+        return loop.poll(timeout);
+    }
+
+    @Override
+    public int busyPoll(Duration timeout) {
+        return loop.busyPoll(timeout);
+    }
+
+    @Override
+    public int consume() {
+        return loop.consume(Long.MAX_VALUE);
+    }
+
+    @Override
+    public int consume(long max) {
+        return loop.consume(max);
+    }
+
+    @Override
+    public void wakeup() {
+        loop.wakeup();
+    }
+
+    @Override
+    public int epollFd() {
+        return loop.epollFd();
+    }
+
+    /**
+     * Disables every event, removes it from the map, and releases every mapping and fd; see
+     * {@link EventReader#close()}.
+     */
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    private int consumeAll(long max) {
         int delivered = 0;
-        for (int i = 0; i < buffers.size() && delivered < max && !stopRequested; i++) {
+        for (int i = 0; i < buffers.size() && delivered < max && !loop.stopRequested(); i++) {
             CpuBuffer buffer = buffers.get(i);
             delivered += buffer.consumer.consume(buffer.handler, max - delivered);
         }
         return delivered;
     }
 
-    /** perf wakes the reader after N samples or W bytes whatever the reader did: nothing is missed. */
-    @Override
-    protected boolean hasUnannouncedRecord() {
-        return false;
-    }
-
-    /**
-     * Consume first: measured on the kernel bench, waiting first gains nothing for the perf
-     * buffer, whose wake-ups the kernel counts per CPU.
-     */
-    @Override
-    protected boolean waitsFirst() {
-        return false;
-    }
-
-    @Override
-    protected void releaseBuffers() {
+    private void releaseBuffers() {
         try {
             for (CpuBuffer buffer : buffers) {
                 buffer.release();
@@ -197,15 +231,13 @@ public final class PerfBufReader extends EpollReader {
     public final class CpuBuffer {
         private final int cpu;
         private final int fd;
-        private final int index;
         private PerfRingConsumer consumer;
         private PerfRecordHandler handler;
         private boolean inMap;
 
-        private CpuBuffer(int cpu, int fd, int index) {
+        private CpuBuffer(int cpu, int fd) {
             this.cpu = cpu;
             this.fd = fd;
-            this.index = index;
         }
 
         public int cpu() {
@@ -224,17 +256,17 @@ public final class PerfBufReader extends EpollReader {
 
         /** Delivers at most {@code max} of this CPU's samples, without waiting. */
         public int consume(long max) {
-            enter();
+            loop.enter();
             try {
                 return consumer.consume(handler, max);
             } finally {
-                exit();
+                loop.exit();
             }
         }
 
         /** Bytes written and not yet read. */
         public long availableBytes() {
-            checkOpen();
+            loop.checkOpen();
             return consumer.head() - consumer.tail();
         }
 
@@ -271,7 +303,7 @@ public final class PerfBufReader extends EpollReader {
         public boolean onSample(RecordView sample) {
             boolean goOn = onSample.onSample(cpu, sample);
             if (!goOn) {
-                stopRequested = true;
+                loop.stop();
             }
             return goOn;
         }

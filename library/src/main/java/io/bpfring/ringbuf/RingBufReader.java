@@ -1,15 +1,16 @@
 package io.bpfring.ringbuf;
 
+import io.bpfring.EventReader;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
-import io.bpfring.internal.EpollReader;
+import io.bpfring.internal.PollLoop;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RingConsumer;
-import io.bpfring.sys.Epoll;
 import io.bpfring.sys.Sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,9 +40,11 @@ import java.util.List;
  * committed. A {@code wakeup()} while no poll runs makes the next poll return at once, as
  * {@link java.nio.channels.Selector#wakeup()} does.
  */
-public final class RingBufReader extends EpollReader {
+public final class RingBufReader implements EventReader {
     private final Arena arena = Arena.ofShared();
     private final List<Ring> rings = new ArrayList<>();
+    private final PollLoop loop = new PollLoop(this::consumeAll, this::hasUnannouncedRecord, this::waitsFirst,
+            arena::close);
 
     /** An empty reader; {@link #add} rings to it. */
     public RingBufReader() {
@@ -73,7 +76,7 @@ public final class RingBufReader extends EpollReader {
         if (ringMap.type() != MapType.RINGBUF) {
             throw new IllegalArgumentException(ringMap + " is not a ring buffer (BPF_MAP_TYPE_RINGBUF)");
         }
-        enter();
+        loop.enter();
         try {
             int fd = ringMap.fd();
             long page = Sys.pageSize();
@@ -84,11 +87,11 @@ public final class RingBufReader extends EpollReader {
             RingConsumer consumer = new RingConsumer(consumerPage, producerSide,
                     producerSide.asSlice(page, 2 * size), size);
             Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, handler, notification);
-            epoll.add(fd, Epoll.EPOLLIN, ring.index);
+            loop.watch(fd);
             rings.add(ring);
             return ring;
         } finally {
-            exit();
+            loop.exit();
         }
     }
 
@@ -102,9 +105,48 @@ public final class RingBufReader extends EpollReader {
     }
 
     @Override
-    protected int consumeAll(long max) {
+    public int poll() {
+        return loop.poll();
+    }
+
+    @Override
+    public int poll(Duration timeout) {
+        return loop.poll(timeout);
+    }
+
+    @Override
+    public int busyPoll(Duration timeout) {
+        return loop.busyPoll(timeout);
+    }
+
+    @Override
+    public int consume() {
+        return loop.consume(Long.MAX_VALUE);
+    }
+
+    @Override
+    public int consume(long max) {
+        return loop.consume(max);
+    }
+
+    @Override
+    public void wakeup() {
+        loop.wakeup();
+    }
+
+    @Override
+    public int epollFd() {
+        return loop.epollFd();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    private int consumeAll(long max) {
         int delivered = 0;
-        for (int i = 0; i < rings.size() && delivered < max && !stopRequested; i++) {
+        for (int i = 0; i < rings.size() && delivered < max && !loop.stopRequested(); i++) {
             delivered += rings.get(i).consumer.consume(rings.get(i).handler, max - delivered);
         }
         return delivered;
@@ -115,8 +157,7 @@ public final class RingBufReader extends EpollReader {
      * commits; the fence in {@link RingConsumer#hasCommittedRecord()} closes the race in which
      * neither side sees the other's update.
      */
-    @Override
-    protected boolean hasUnannouncedRecord() {
+    private boolean hasUnannouncedRecord() {
         for (Ring ring : rings) {
             if (ring.notification == Notification.ADAPTIVE && ring.consumer.hasCommittedRecord()) {
                 return true;
@@ -125,19 +166,13 @@ public final class RingBufReader extends EpollReader {
         return false;
     }
 
-    @Override
-    protected boolean waitsFirst() {
+    private boolean waitsFirst() {
         for (Ring ring : rings) {
             if (ring.notification == Notification.ADAPTIVE) {
                 return false;
             }
         }
         return !rings.isEmpty();
-    }
-
-    @Override
-    protected void releaseBuffers() {
-        arena.close();
     }
 
     /** One ring of a reader: its positions, and consumption of it alone. */
@@ -159,7 +194,7 @@ public final class RingBufReader extends EpollReader {
             this.handler = record -> {
                 boolean goOn = handler.onRecord(record);
                 if (!goOn) {
-                    stopRequested = true;
+                    loop.stop();
                 }
                 return goOn;
             };
@@ -172,27 +207,27 @@ public final class RingBufReader extends EpollReader {
 
         /** Delivers at most {@code max} of this ring's committed records, without waiting. */
         public int consume(long max) {
-            enter();
+            loop.enter();
             try {
                 return consumer.consume(handler, max);
             } finally {
-                exit();
+                loop.exit();
             }
         }
 
         public long consumerPosition() {
-            checkOpen();
+            loop.checkOpen();
             return consumer.consumerPosition();
         }
 
         public long producerPosition() {
-            checkOpen();
+            loop.checkOpen();
             return consumer.producerPosition();
         }
 
         /** Bytes reserved by producers and not consumed yet, record headers included. */
         public long availableBytes() {
-            checkOpen();
+            loop.checkOpen();
             return consumer.availableBytes();
         }
 

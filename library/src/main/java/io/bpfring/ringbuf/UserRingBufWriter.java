@@ -44,7 +44,7 @@ public final class UserRingBufWriter implements AutoCloseable {
             producer = RingProducer.locking(consumerPage, producerSide, producerSide.asSlice(page, 2 * size), size,
                     (int) ProcessHandle.current().pid(), pid -> true);
             epoll = new Epoll(1);
-            epoll.add(userRing.fd(), Epoll.EPOLLOUT, 0);
+            epoll.add(userRing.fd(), Epoll.EPOLLOUT);
         } catch (RuntimeException e) {
             arena.close();
             throw e;

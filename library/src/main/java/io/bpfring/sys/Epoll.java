@@ -32,12 +32,14 @@ public final class Epoll implements AutoCloseable {
         return fd;
     }
 
-    /** Watches {@code target} for {@code interest} (EPOLLIN, EPOLLOUT), reporting {@code data} when ready. */
-    public void add(int target, int interest, long data) {
+    /**
+     * Watches {@code target} for {@code interest} (EPOLLIN, EPOLLOUT). Which fd is ready is never
+     * asked: a wake-up makes the reader look at all of them.
+     */
+    public void add(int target, int interest) {
         try (Arena local = Arena.ofConfined()) {
             MemorySegment event = local.allocate(EpollEvent.LAYOUT);
             EpollEvent.EVENTS.set(event, 0L, interest);
-            EpollEvent.DATA.set(event, 0L, data);
             Sys.epollCtl(fd, EPOLL_CTL_ADD, target, event, "epoll_ctl(EPOLL_CTL_ADD, fd " + target + ")");
         }
     }

@@ -1,5 +1,6 @@
 package io.bpfring.cli.checks;
 
+import io.bpfring.EventReader;
 import io.bpfring.asm.Asm;
 import io.bpfring.asm.Helper;
 import io.bpfring.asm.Reg;
@@ -9,7 +10,6 @@ import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.DropCounter;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.cli.Sizes;
-import io.bpfring.internal.EpollReader;
 import io.bpfring.perf.PerfBufReader;
 import io.bpfring.ringbuf.RingBufReader;
 import io.bpfring.sys.Sys;
@@ -143,7 +143,7 @@ public final class BurstCheck {
                 .exit();
     }
 
-    private static Thread consumer(EpollReader reader, AtomicBoolean done) {
+    private static Thread consumer(EventReader reader, AtomicBoolean done) {
         return Thread.ofPlatform().start(() -> {
             while (!done.get()) {
                 reader.poll(Duration.ofMillis(100));

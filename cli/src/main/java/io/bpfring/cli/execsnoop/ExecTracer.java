@@ -1,5 +1,6 @@
 package io.bpfring.cli.execsnoop;
 
+import io.bpfring.EventReader;
 import io.bpfring.asm.Asm;
 import io.bpfring.asm.Helper;
 import io.bpfring.asm.Reg;
@@ -10,7 +11,6 @@ import io.bpfring.bpf.ProgramType;
 import io.bpfring.bpf.Resources;
 import io.bpfring.bpf.Tracepoint;
 import io.bpfring.cli.Sizes;
-import io.bpfring.internal.EpollReader;
 import io.bpfring.perf.PerfBufReader;
 import io.bpfring.ringbuf.RingBufReader;
 
@@ -66,7 +66,7 @@ public final class ExecTracer implements AutoCloseable {
     private final Transport transport;
     private final Resources resources = new Resources();
     private final DropCounter drops;
-    private final EpollReader reader;
+    private final EventReader reader;
     private final String memory;
 
     /**

@@ -7,30 +7,51 @@ import io.bpfring.sys.EventFd;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongToIntFunction;
 
 /**
- * What every reader shares: the poll loop on one epoll, wakeup through an eventfd, and a close
- * that any thread may call. Subclasses say how to consume their buffers and whether a record is
- * waiting that no wake-up will announce.
+ * The poll loop every kernel reader shares: one epoll, wakeup through an eventfd, and a close
+ * that any thread may call. A reader owns one (the ring buffer reader and the perf buffer
+ * reader, each in its own package) and tells it how to consume its buffers and whether a record
+ * is waiting that no wake-up will announce; the reader's public methods call the loop's.
  *
  * <p>The consuming methods hold a lock for their whole run, so {@link #close()} from another
  * thread waits until a running poll has delivered what is committed and returned.
  */
-public abstract class EpollReader implements AutoCloseable {
-    private static final long EVENTFD_DATA = -1;
-
-    protected final Epoll epoll = new Epoll(16);
+public final class PollLoop {
+    private final Epoll epoll = new Epoll(16);
     private final EventFd wakeups = new EventFd();
     private final ReentrantLock consuming = new ReentrantLock();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private final LongToIntFunction consumeAll;
+    private final BooleanSupplier hasUnannouncedRecord;
+    private final BooleanSupplier waitsFirst;
+    private final Runnable releaseBuffers;
     private volatile boolean closed;
     private boolean released;
     /** Set by a handler that returned false; ends the running consume or poll. */
-    protected boolean stopRequested;
+    private boolean stopRequested;
 
-    protected EpollReader() {
+    /**
+     * @param consumeAll           delivers at most the given number of records from every
+     *                             buffer; stops early when {@link #stopRequested()}
+     * @param hasUnannouncedRecord whether a record is committed that no wake-up may announce,
+     *                             looked at just before the reader sleeps in epoll
+     * @param waitsFirst           whether a poll waits on epoll before it consumes: when every
+     *                             buffer's producer decides its own wake-ups, the wait paces the
+     *                             consumer as the producer intends
+     * @param releaseBuffers       releases the buffers' mappings and fds; called once, under the
+     *                             consuming lock
+     */
+    public PollLoop(LongToIntFunction consumeAll, BooleanSupplier hasUnannouncedRecord, BooleanSupplier waitsFirst,
+                    Runnable releaseBuffers) {
+        this.consumeAll = consumeAll;
+        this.hasUnannouncedRecord = hasUnannouncedRecord;
+        this.waitsFirst = waitsFirst;
+        this.releaseBuffers = releaseBuffers;
         try {
-            epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
+            epoll.add(wakeups.fd(), Epoll.EPOLLIN);
         } catch (RuntimeException e) {
             wakeups.close();
             epoll.close();
@@ -38,23 +59,20 @@ public abstract class EpollReader implements AutoCloseable {
         }
     }
 
-    /** Delivers at most {@code max} records from every buffer; stops early when {@link #stopRequested}. */
-    protected abstract int consumeAll(long max);
+    /** Wakes a poll when {@code fd} is readable: a buffer of the reader. */
+    public void watch(int fd) {
+        epoll.add(fd, Epoll.EPOLLIN);
+    }
 
-    /**
-     * Whether a record is committed that no wake-up may announce, looked at just before the
-     * reader sleeps in epoll.
-     */
-    protected abstract boolean hasUnannouncedRecord();
+    /** Ends the running consume or poll after the record being delivered: a handler returned false. */
+    public void stop() {
+        stopRequested = true;
+    }
 
-    /**
-     * Whether a poll waits on epoll before it consumes: when every buffer's producer decides
-     * its own wake-ups, the wait paces the consumer as the producer intends.
-     */
-    protected abstract boolean waitsFirst();
-
-    /** Releases the buffers' mappings and fds; called once, under the consuming lock. */
-    protected abstract void releaseBuffers();
+    /** Whether a handler asked to stop during the running consume or poll. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
 
     /** Waits without a limit for records; see {@link #poll(Duration)}. */
     public int poll() {
@@ -80,16 +98,11 @@ public abstract class EpollReader implements AutoCloseable {
         return run(timeout, true);
     }
 
-    /** Delivers every committed record, without waiting. */
-    public int consume() {
-        return consume(Long.MAX_VALUE);
-    }
-
     /** Delivers at most {@code max} committed records, without waiting. */
     public int consume(long max) {
         enter();
         try {
-            return consumeAll(max);
+            return consumeAll.applyAsInt(max);
         } finally {
             exit();
         }
@@ -114,7 +127,6 @@ public abstract class EpollReader implements AutoCloseable {
      * Releases every mapping and fd. A poll running on another thread delivers what is
      * committed and returns first. Any thread may call it, a handler too, and more than once.
      */
-    @Override
     public void close() {
         closed = true;
         wakeups.signal();
@@ -133,12 +145,12 @@ public abstract class EpollReader implements AutoCloseable {
         long deadline = deadline(timeout);
         enter();
         try {
-            boolean waitFirst = !busy && waitsFirst();
+            boolean waitFirst = !busy && waitsFirst.getAsBoolean();
             while (true) {
                 if (waitFirst) {
                     epoll.await(timeout == null ? -1 : millisUntil(deadline));
                 }
-                int delivered = consumeAll(Long.MAX_VALUE);
+                int delivered = consumeAll.applyAsInt(Long.MAX_VALUE);
                 if (delivered > 0 || stopRequested || closed) {
                     return delivered;
                 }
@@ -152,7 +164,7 @@ public abstract class EpollReader implements AutoCloseable {
                 }
                 if (busy) {
                     Thread.onSpinWait();
-                } else if (!waitFirst && !hasUnannouncedRecord()) {
+                } else if (!waitFirst && !hasUnannouncedRecord.getAsBoolean()) {
                     epoll.await(timeout == null ? -1 : millisUntil(deadline));
                 }
             }
@@ -179,7 +191,7 @@ public abstract class EpollReader implements AutoCloseable {
     }
 
     /** Starts a consuming call: one at a time, never from a handler, never once closed. */
-    protected final void enter() {
+    public void enter() {
         consuming.lock();
         if (consuming.getHoldCount() > 1) {
             consuming.unlock();
@@ -192,7 +204,8 @@ public abstract class EpollReader implements AutoCloseable {
         stopRequested = false;
     }
 
-    protected final void exit() {
+    /** Ends a consuming call; the reader is released here if it was closed meanwhile. */
+    public void exit() {
         try {
             if (closed) {
                 release();
@@ -202,7 +215,8 @@ public abstract class EpollReader implements AutoCloseable {
         }
     }
 
-    protected final void checkOpen() {
+    /** A {@link ClosedException} once the reader is closed. */
+    public void checkOpen() {
         if (closed) {
             throw new ClosedException("the reader is closed");
         }
@@ -212,7 +226,7 @@ public abstract class EpollReader implements AutoCloseable {
         if (!released) {
             released = true;
             try {
-                releaseBuffers();
+                releaseBuffers.run();
             } finally {
                 epoll.close();
                 wakeups.close();
