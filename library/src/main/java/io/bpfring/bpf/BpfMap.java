@@ -1,16 +1,19 @@
 package io.bpfring.bpf;
 
+import io.bpfring.ClosedException;
+import io.bpfring.Errno;
+import io.bpfring.NotSupportedException;
+import io.bpfring.SyscallException;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.BpfInfo;
-import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -49,12 +52,28 @@ public final class BpfMap implements AutoCloseable {
     /** A ring buffer of {@code size} data bytes: a power of 2 and a multiple of the page size. */
     public static BpfMap ringBuf(String name, int size) {
         checkRingSize(size);
-        return create(MapType.RINGBUF, name, 0, 0, size, 0);
+        return needing("5.8", MapType.RINGBUF, () -> create(MapType.RINGBUF, name, 0, 0, size, 0));
     }
 
     /** A user ring buffer of {@code size} data bytes: user space produces, a BPF program drains. */
     public static BpfMap userRingBuf(String name, int size) {
-        return create(MapType.USER_RINGBUF, name, 0, 0, size, 0);
+        return needing("6.1", MapType.USER_RINGBUF, () -> create(MapType.USER_RINGBUF, name, 0, 0, size, 0));
+    }
+
+    /**
+     * Creates a map of a type that came with kernel {@code minimum}: a kernel older than that
+     * refuses the type (EINVAL) as it refuses a bad size, and is told apart here.
+     */
+    private static BpfMap needing(String minimum, MapType type, Supplier<BpfMap> create) {
+        try {
+            return create.get();
+        } catch (SyscallException e) {
+            String release = Platform.kernelRelease();
+            if (Platform.isOlder(release, minimum)) {
+                throw new NotSupportedException("BPF_MAP_TYPE_" + type, minimum, release, e);
+            }
+            throw e;
+        }
     }
 
     /** An array of {@code entries} values of {@code valueSize} bytes, keyed by a u32 index. */
@@ -274,7 +293,7 @@ public final class BpfMap implements AutoCloseable {
         checkKey(key);
         checkValue(value);
         if (!elementCall(Cmd.MAP_UPDATE_ELEM, "BPF_MAP_UPDATE_ELEM", key, value, flags)) {
-            throw new SysException("bpf(BPF_MAP_UPDATE_ELEM '" + name + "')", Errno.ENOENT,
+            throw new SyscallException("bpf(BPF_MAP_UPDATE_ELEM '" + name + "')", Errno.ENOENT,
                     "the key is absent and EXIST was asked for");
         }
     }
@@ -334,7 +353,7 @@ public final class BpfMap implements AutoCloseable {
                 return false;
             }
             if (result < 0) {
-                throw new SysException("bpf(" + cmdName + " '" + name + "')", -result);
+                throw new SyscallException("bpf(" + cmdName + " '" + name + "')", -result);
             }
             return true;
         }
@@ -359,10 +378,10 @@ public final class BpfMap implements AutoCloseable {
         return type.isPerCpu() ? ((valueSize + 7L) & ~7L) * Cpus.possibleCount() : valueSize;
     }
 
-    /** The map's fd; an {@link IllegalStateException} once closed. */
+    /** The map's fd; a {@link ClosedException} once closed. */
     public int fd() {
         if (closed) {
-            throw new IllegalStateException("map '" + name + "' is closed");
+            throw new ClosedException("map '" + name + "' is closed");
         }
         return fd;
     }

@@ -1,9 +1,13 @@
 package io.bpfring.bpf;
 
+import io.bpfring.ClosedException;
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
+import io.bpfring.VerifierException;
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Insn;
 import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Errno;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -226,7 +230,7 @@ public final class BpfProgram implements AutoCloseable {
                 AttachType attach = AttachType.of((int) BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.get(attr));
                 String call = "bpf(BPF_PROG_LOAD '" + name + "')";
                 String refused = LoadRefusal.advice(type, attach, -fd);
-                throw refused == null ? new SysException(call, -fd) : new SysException(call, -fd, refused);
+                throw refused == null ? new SyscallException(call, -fd) : new SyscallException(call, -fd, refused);
             }
             throw new VerifierException(name, -fd, text);
         }
@@ -289,10 +293,10 @@ public final class BpfProgram implements AutoCloseable {
         }
     }
 
-    /** The program's fd; an {@link IllegalStateException} once closed. */
+    /** The program's fd; a {@link ClosedException} once closed. */
     public int fd() {
         if (closed) {
-            throw new IllegalStateException("program '" + name + "' is closed");
+            throw new ClosedException("program '" + name + "' is closed");
         }
         return fd;
     }

@@ -1,9 +1,9 @@
 package io.bpfring.bpf;
 
-import io.bpfring.sys.SysException;
+import io.bpfring.SyscallException;
 
 /** The kernel refused a BTF blob; {@link #log()} holds its explanation. */
-public final class BtfLoadException extends SysException {
+public final class BtfLoadException extends SyscallException {
     private final String log;
 
     BtfLoadException(int errno, String log) {

@@ -1,6 +1,6 @@
 package io.bpfring.bpf;
 
-import io.bpfring.sys.Errno;
+import io.bpfring.Errno;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.bpfring.bpf;
 
 import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Errno;
+import io.bpfring.Errno;
 import io.bpfring.sys.Sys;
 
 import java.lang.foreign.Arena;

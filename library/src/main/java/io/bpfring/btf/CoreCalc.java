@@ -1,5 +1,7 @@
 package io.bpfring.btf;
 
+import io.bpfring.BtfException;
+
 /**
  * The values of one relocation: what the instruction holds now (from the local spec) and what
  * it must hold on the target (from the matched target spec), as libbpf's

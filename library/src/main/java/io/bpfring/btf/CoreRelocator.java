@@ -1,5 +1,7 @@
 package io.bpfring.btf;
 
+import io.bpfring.BtfException;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -10,7 +10,7 @@
  *
  * <p>It does not load BTF into the kernel or read DWARF, and it
  * reads little-endian BTF only. Input is untrusted: anything out of range, unknown or cyclic is
- * a {@link io.bpfring.btf.BtfException} naming the type id or offset, never a read outside the
+ * a {@link io.bpfring.BtfException} naming the type id or offset, never a read outside the
  * input.
  */
 package io.bpfring.btf;

@@ -4,7 +4,7 @@ import io.bpfring.bpf.AttachType;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Errno;
+import io.bpfring.Errno;
 import io.bpfring.sys.Sys;
 
 import java.io.ByteArrayOutputStream;

@@ -2,7 +2,7 @@ package io.bpfring.link;
 
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.btf.Btf;
-import io.bpfring.btf.BtfException;
+import io.bpfring.BtfException;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.BpfInfo;
 import io.bpfring.sys.Sys;

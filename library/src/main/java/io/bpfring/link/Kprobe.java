@@ -3,7 +3,7 @@ package io.bpfring.link;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.Mounts;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.sys.Errno;
+import io.bpfring.Errno;
 import io.bpfring.sys.PerfEvent;
 
 import java.io.BufferedReader;

@@ -3,7 +3,7 @@ package io.bpfring.link;
 import io.bpfring.bpf.AttachType;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.sys.Errno;
+import io.bpfring.Errno;
 
 /**
  * tcx ({@code SEC("tcx/ingress")}, {@code SEC("tcx/egress")}, and the {@code SEC("tc")}

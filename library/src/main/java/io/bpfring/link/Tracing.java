@@ -5,7 +5,7 @@ import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Errno;
+import io.bpfring.Errno;
 
 import java.util.Map;
 

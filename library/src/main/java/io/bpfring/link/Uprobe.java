@@ -3,8 +3,8 @@ package io.bpfring.link;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.elf.ElfBinary;
-import io.bpfring.elf.ElfException;
-import io.bpfring.sys.Errno;
+import io.bpfring.ElfException;
+import io.bpfring.Errno;
 import io.bpfring.sys.PerfEvent;
 
 import java.io.IOException;

@@ -213,7 +213,7 @@ final class DeclaredMaps {
         private int sizeOf(int type, String what) {
             try {
                 return (int) btf.sizeOf(type);
-            } catch (io.bpfring.btf.BtfException e) {
+            } catch (io.bpfring.BtfException e) {
                 throw error("the " + what + " type has no size: " + e.getMessage());
             }
         }

@@ -3,7 +3,7 @@ package io.bpfring.object;
 import io.bpfring.bpf.AttachType;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.btf.Btf;
-import io.bpfring.btf.BtfException;
+import io.bpfring.BtfException;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.TargetBtf;
 

@@ -4,11 +4,11 @@ import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.LoadedBtf;
 import io.bpfring.bpf.Resources;
-import io.bpfring.bpf.VerifierException;
+import io.bpfring.VerifierException;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfWriter;
 import io.bpfring.btf.CoreFixup;
-import io.bpfring.sys.SysException;
+import io.bpfring.SyscallException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,7 +127,7 @@ final class Loader {
         byte[] raw = BtfSanitizer.sanitize(local, BtfWriter.of(local).toBytes(), features);
         try {
             btf = resources.own(LoadedBtf.load(raw));
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             throw new ObjectException("object '" + spec.name() + "': the kernel refused its BTF: " + e.getMessage(), e);
         }
     }
@@ -167,14 +167,14 @@ final class Loader {
         }
         try {
             programs.put(p, resources.own(b.load()));
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             throw new ObjectException("program '" + p.name() + "' (section '" + p.section() + "', " + code.length
                     + " instructions): " + e.getMessage() + poisonReached(linked, e), e);
         }
     }
 
     /** When the verifier stopped at an instruction CO-RE poisoned, which relocation did it. */
-    private String poisonReached(LinkedProgram linked, SysException e) {
+    private String poisonReached(LinkedProgram linked, SyscallException e) {
         if (!(e instanceof VerifierException v)) {
             return "";
         }

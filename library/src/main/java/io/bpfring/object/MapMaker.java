@@ -6,7 +6,7 @@ import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.LoadedBtf;
 import io.bpfring.bpf.MapType;
 import io.bpfring.bpf.Resources;
-import io.bpfring.sys.SysException;
+import io.bpfring.SyscallException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ final class MapMaker {
                 map.pin(pin);
                 pins.add(pin);
             }
-        } catch (SysException | IOException e) {
+        } catch (SyscallException | IOException e) {
             throw new ObjectException("map '" + m.name() + "': " + e.getMessage(), e);
         }
     }
@@ -145,7 +145,7 @@ final class MapMaker {
             for (Map.Entry<Integer, Object> slot : m.slots().entrySet()) {
                 try {
                     maps.get(m).update(u32(slot.getKey()), u32(fdOf.applyAsInt(slot.getValue())), BpfMap.ANY);
-                } catch (SysException | ObjectException e) {
+                } catch (SyscallException | ObjectException e) {
                     throw new ObjectException("map '" + m.name() + "' slot " + slot.getKey() + ": " + e.getMessage(),
                             e);
                 }

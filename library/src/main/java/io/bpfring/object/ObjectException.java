@@ -4,7 +4,7 @@ package io.bpfring.object;
  * A BPF object cannot be opened or loaded: the file is not a BPF object this loader reads, it
  * asks for something the loader does not support, or the kernel refused part of it. The message
  * names the program, its section and the instruction where there is one; the cause, if any, is
- * the underlying failure (a {@link io.bpfring.bpf.VerifierException} carries the verifier's log).
+ * the underlying failure (a {@link io.bpfring.VerifierException} carries the verifier's log).
  */
 public class ObjectException extends RuntimeException {
     public ObjectException(String message) {

@@ -1,7 +1,7 @@
 package io.bpfring.object;
 
 import io.bpfring.btf.Btf;
-import io.bpfring.btf.BtfException;
+import io.bpfring.BtfException;
 import io.bpfring.btf.BtfExt;
 import io.bpfring.elf.ElfFile;
 import io.bpfring.elf.Relocation;

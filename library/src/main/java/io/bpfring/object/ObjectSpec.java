@@ -1,8 +1,8 @@
 package io.bpfring.object;
 
 import io.bpfring.btf.Btf;
-import io.bpfring.btf.BtfException;
-import io.bpfring.elf.ElfException;
+import io.bpfring.BtfException;
+import io.bpfring.ElfException;
 import io.bpfring.elf.ElfFile;
 
 import java.io.IOException;

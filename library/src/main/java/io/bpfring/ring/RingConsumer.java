@@ -1,5 +1,7 @@
 package io.bpfring.ring;
 
+import io.bpfring.CorruptRingException;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 

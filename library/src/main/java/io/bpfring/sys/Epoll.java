@@ -35,7 +35,7 @@ public final class Epoll implements AutoCloseable {
         return fd;
     }
 
-    /** Watches {@code target} for {@code interest} (EPOLLIN, EPOLLOUT), reporting {@code data} when ready. */
+    /** Watches {@code target} for {@code interest} (EPOLLIN, EPOLLOUT), reporting {@code data} when ready (see {@link #data}). */
     public void add(int target, int interest, long data) {
         try (Arena local = Arena.ofConfined()) {
             MemorySegment event = local.allocate(EpollEvent.LAYOUT);

@@ -1,5 +1,8 @@
 package io.bpfring.sys;
 
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The one place that talks to the native linker: thin wrappers over the system calls bpfring
- * needs. Every failure becomes a {@link SysException} that names the call and the errno.
+ * needs. Every failure becomes a {@link SyscallException} that names the call and the errno.
  *
  * <p>Nothing here knows what BPF means; the callers give each call its name for the message.
  */
@@ -192,7 +195,7 @@ public final class Sys {
 
     private static long checked(long resultOrErrno, String what) {
         if (resultOrErrno < 0) {
-            throw new SysException(what, (int) -resultOrErrno);
+            throw new SyscallException(what, (int) -resultOrErrno);
         }
         return resultOrErrno;
     }
@@ -219,7 +222,7 @@ public final class Sys {
             mmap(region, headBytes + dataBytes, prot, MAP_SHARED | MAP_FIXED, fd, 0, what);
             mmap(MemorySegment.ofAddress(region.address() + headBytes + dataBytes), dataBytes, prot,
                     MAP_SHARED | MAP_FIXED, fd, headBytes, what);
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             unmap(region.reinterpret(total));
             throw e;
         }
@@ -236,7 +239,7 @@ public final class Sys {
             throw rethrow(t);
         }
         if (address.address() == -1L) {
-            throw new SysException(what, errno(capture));
+            throw new SyscallException(what, errno(capture));
         }
         return address;
     }
@@ -366,7 +369,7 @@ public final class Sys {
             }
             long result = syscall(ARCH.futex, word.address(), FUTEX_WAIT, expected, timeout.address(), 0);
             if (result < 0 && result != -Errno.EAGAIN && result != -Errno.EINTR && result != -Errno.ETIMEDOUT) {
-                throw new SysException("futex(FUTEX_WAIT)", (int) -result);
+                throw new SyscallException("futex(FUTEX_WAIT)", (int) -result);
             }
         }
     }

@@ -1,5 +1,8 @@
 package io.bpfring.bpf;
 
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Insn;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.bpfring.bpf;
 
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Reg;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.bpfring.btf;
 
 import io.bpfring.bpf.BpfProgram;
-import io.bpfring.bpf.Insn;
+import io.bpfring.asm.Insn;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.bpf.VerifierException;
+import io.bpfring.VerifierException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.Test;
 

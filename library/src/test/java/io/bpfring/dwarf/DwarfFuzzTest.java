@@ -1,8 +1,8 @@
 package io.bpfring.dwarf;
 
 import io.bpfring.btf.Btf;
-import io.bpfring.btf.BtfException;
-import io.bpfring.elf.ElfException;
+import io.bpfring.BtfException;
+import io.bpfring.ElfException;
 import io.bpfring.elf.ElfFile;
 import io.bpfring.elf.Section;
 import io.bpfring.testing.Fixtures;

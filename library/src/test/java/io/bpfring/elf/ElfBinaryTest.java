@@ -1,5 +1,7 @@
 package io.bpfring.elf;
 
+import io.bpfring.ElfException;
+
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Linker;

@@ -1,9 +1,9 @@
 package io.bpfring.link;
 
-import io.bpfring.bpf.Asm;
+import io.bpfring.asm.Asm;
 import io.bpfring.bpf.BpfMap;
-import io.bpfring.bpf.Helper;
-import io.bpfring.bpf.Reg;
+import io.bpfring.asm.Helper;
+import io.bpfring.asm.Reg;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -1,11 +1,11 @@
 package io.bpfring.link;
 
-import io.bpfring.bpf.Asm;
+import io.bpfring.asm.Asm;
 import io.bpfring.bpf.BpfProgram;
-import io.bpfring.bpf.Helper;
+import io.bpfring.asm.Helper;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.bpf.Reg;
-import io.bpfring.sys.Errno;
+import io.bpfring.asm.Reg;
+import io.bpfring.Errno;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,17 @@
 package io.bpfring.link;
 
-import io.bpfring.bpf.Asm;
+import io.bpfring.asm.Asm;
 import io.bpfring.bpf.AsmLoader;
 import io.bpfring.bpf.AttachType;
 import io.bpfring.bpf.BpfProgram;
-import io.bpfring.bpf.Helper;
+import io.bpfring.asm.Helper;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.bpf.Reg;
+import io.bpfring.asm.Reg;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfType;
-import io.bpfring.sys.Errno;
-import io.bpfring.sys.SysException;
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +144,7 @@ class TracingTest {
             try (BpfProgram program = AsmLoader.load(c.type(), c.attach(), id, "tramp", new Asm().mov(Reg.R0, 0).exit())) {
                 // A kernel that runs trampolines: they attach and detach like any other.
                 Tracing.attach(program, c.attach()).close();
-            } catch (SysException e) {
+            } catch (SyscallException e) {
                 assertEquals(Errno.EPERM, e.errno(), e.getMessage());
                 assertEquals("bpf(BPF_PROG_LOAD 'tramp') failed: EPERM: this kernel refuses " + c.kind() + " programs"
                         + " even to a process with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN: it does not let BPF"

@@ -2,7 +2,7 @@ package io.bpfring.object;
 
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Mounts;
-import io.bpfring.bpf.VerifierException;
+import io.bpfring.VerifierException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,7 +5,7 @@ import io.bpfring.bpf.MapType;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfType;
-import io.bpfring.reader.RingBufReader;
+import io.bpfring.ringbuf.RingBufReader;
 import io.bpfring.sys.Sys;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.bpfring.object;
 
 import io.bpfring.link.Link;
 import io.bpfring.bpf.MapType;
-import io.bpfring.reader.PerfBufReader;
-import io.bpfring.reader.RingBufReader;
+import io.bpfring.perf.PerfBufReader;
+import io.bpfring.ringbuf.RingBufReader;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.bpfring.object;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfType;
-import io.bpfring.sys.SysException;
+import io.bpfring.SyscallException;
 import io.bpfring.testing.Fixtures;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +102,7 @@ class FixturesLoadTest {
         ObjectException e = assertThrows(ObjectException.class, () -> spec.load(options()));
         assertTrue(e.getMessage().startsWith("program 'sec_fentry' (section 'fentry/do_nanosleep', 12 instructions): "),
                 e.getMessage());
-        assertEquals("EPERM", assertInstanceOf(SysException.class, e.getCause()).errnoName());
+        assertEquals("EPERM", assertInstanceOf(SyscallException.class, e.getCause()).errnoName());
         assertEquals(fds, openFds(), "every map and program of the failed load is closed");
         REFUSED.forEach(name -> spec.program(name).setAutoload(false));
         try (BpfObject o = spec.load(options())) {

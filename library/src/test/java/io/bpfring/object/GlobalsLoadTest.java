@@ -3,9 +3,9 @@ package io.bpfring.object;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.link.Link;
 import io.bpfring.bpf.MapType;
-import io.bpfring.reader.RingBufReader;
+import io.bpfring.ringbuf.RingBufReader;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
+import io.bpfring.SyscallException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,7 +122,7 @@ class GlobalsLoadTest {
             assertEquals(0, o.map(".rodata.str1.1").info().btfId());
             assertEquals(0x480, o.map("globals.kconfig").info().flags());
 
-            SysException frozen = assertThrows(SysException.class,
+            SyscallException frozen = assertThrows(SyscallException.class,
                     () -> o.map("globals.rodata").update(u32(0), new byte[32], BpfMap.ANY));
             assertEquals("EPERM", frozen.errnoName(), "frozen after its contents were written");
 

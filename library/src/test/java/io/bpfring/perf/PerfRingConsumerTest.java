@@ -1,6 +1,6 @@
 package io.bpfring.perf;
 
-import io.bpfring.ring.CorruptRingException;
+import io.bpfring.CorruptRingException;
 import io.bpfring.ring.RecordView;
 import org.junit.jupiter.api.Test;
 

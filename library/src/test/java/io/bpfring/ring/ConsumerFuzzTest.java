@@ -1,5 +1,7 @@
 package io.bpfring.ring;
 
+import io.bpfring.CorruptRingException;
+
 import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
 import org.junit.jupiter.api.AfterEach;

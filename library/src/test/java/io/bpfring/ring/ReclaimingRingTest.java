@@ -1,5 +1,6 @@
 package io.bpfring.ring;
 
+import io.bpfring.CorruptRingException;
 import io.bpfring.sys.Sys;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

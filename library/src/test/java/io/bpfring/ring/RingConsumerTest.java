@@ -1,5 +1,7 @@
 package io.bpfring.ring;
 
+import io.bpfring.CorruptRingException;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
