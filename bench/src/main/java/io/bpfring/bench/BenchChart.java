@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Set;
 
 /** A bar chart of median events/s: one group per notification and producer count, a bar per mode. */
-final class BenchChart {
+public final class BenchChart {
     private BenchChart() {
     }
 
-    static void write(List<BenchResult> results, Path png) {
+    public static void write(List<BenchResult> results, Path png) {
         System.setProperty("java.awt.headless", "true");
         Set<String> groups = new LinkedHashSet<>();
         Set<Mode> modes = new LinkedHashSet<>();

@@ -24,7 +24,7 @@ public final class BenchFork {
     }
 
     /** Runs {@code config} in a child JVM on this JVM's class path; its progress goes to our stderr. */
-    static BenchResult run(BenchConfig config, Path workDir) {
+    public static BenchResult run(BenchConfig config, Path workDir) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
                 "--enable-native-access=ALL-UNNAMED",

@@ -1,24 +1,24 @@
 package io.bpfring.bench;
 
-import io.bpfring.bpf.Asm;
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Helper;
+import io.bpfring.asm.Reg;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.DropCounter;
-import io.bpfring.bpf.Helper;
-import io.bpfring.bpf.Reg;
 
-import static io.bpfring.bpf.Asm.Alu;
-import static io.bpfring.bpf.Asm.Jump;
-import static io.bpfring.bpf.Asm.Size;
+import static io.bpfring.asm.Asm.Alu;
+import static io.bpfring.asm.Asm.Jump;
+import static io.bpfring.asm.Asm.Size;
 
 /**
  * The producer of the kernel's ring buffer selftest bench (bench_ringbufs.c), assembled: on each
  * getpgid of the benchmark's own process, write {@code batch} 8-byte samples, counting those
  * that find no room.
  */
-final class BenchProgram {
+public final class BenchProgram {
     private static final int SAMPLE = 8;
     /** Ring bytes a sample takes: its 8-byte header and 8 bytes of payload. */
-    static final int RING_SPAN = 16;
+    public static final int RING_SPAN = 16;
 
     private BenchProgram() {
     }

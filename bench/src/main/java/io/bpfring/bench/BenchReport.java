@@ -6,11 +6,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The benchmark's table, ratios and JSON. */
-final class BenchReport {
+public final class BenchReport {
     private BenchReport() {
     }
 
-    static void table(PrintWriter out, List<BenchResult> results) {
+    public static void table(PrintWriter out, List<BenchResult> results) {
         out.printf("%-13s %-8s %4s %12s %8s %12s%n", "MODE", "NOTIFY", "PROD", "EVENTS/S", "SPREAD", "DROPS/S");
         for (BenchResult r : results) {
             BenchConfig c = r.config();
@@ -48,7 +48,7 @@ final class BenchReport {
                 .map(o -> o.medianEvents() / r.medianEvents());
     }
 
-    static String json(List<BenchResult> results) {
+    public static String json(List<BenchResult> results) {
         StringBuilder out = new StringBuilder("[");
         for (BenchResult r : results) {
             BenchConfig c = r.config();

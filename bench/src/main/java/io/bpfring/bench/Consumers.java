@@ -1,10 +1,10 @@
 package io.bpfring.bench;
 
+import io.bpfring.EventReader;
 import io.bpfring.bpf.BpfMap;
-import io.bpfring.reader.EpollReader;
-import io.bpfring.reader.Notification;
-import io.bpfring.reader.PerfBufReader;
-import io.bpfring.reader.RingBufReader;
+import io.bpfring.perf.PerfBufReader;
+import io.bpfring.ringbuf.Notification;
+import io.bpfring.ringbuf.RingBufReader;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,12 +58,12 @@ final class Consumers {
 
     /** A bpfring reader polled by its own thread until closed. */
     private static final class JavaConsumer implements Consumer {
-        private final EpollReader reader;
+        private final EventReader reader;
         private final AtomicLong count;
         private final Thread thread;
         private volatile boolean running = true;
 
-        JavaConsumer(EpollReader reader, boolean busy, AtomicLong count) {
+        JavaConsumer(EventReader reader, boolean busy, AtomicLong count) {
             this.reader = reader;
             this.count = count;
             Duration slice = Duration.ofMillis(100);

@@ -1,6 +1,6 @@
 package io.bpfring.bench;
 
-import io.bpfring.bpf.Asm;
+import io.bpfring.asm.Asm;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.DropCounter;
@@ -8,7 +8,7 @@ import io.bpfring.bpf.Mounts;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.bpf.Resources;
 import io.bpfring.bpf.Tracepoint;
-import io.bpfring.reader.Notification;
+import io.bpfring.ringbuf.Notification;
 import io.bpfring.sys.Sys;
 
 import java.io.IOException;

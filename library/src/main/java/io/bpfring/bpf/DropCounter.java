@@ -1,5 +1,8 @@
 package io.bpfring.bpf;
 
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Reg;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

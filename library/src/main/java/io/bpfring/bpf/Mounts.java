@@ -1,7 +1,7 @@
 package io.bpfring.bpf;
 
+import io.bpfring.SyscallException;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -76,7 +76,7 @@ public final class Mounts {
     private static void mount(String type, Path mountPoint) {
         try {
             Sys.mount(type, mountPoint.toString(), type);
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             throw new IllegalStateException(type + " is not mounted at " + mountPoint + " and mounting it failed ("
                     + e.errnoName() + "); as root, run: mount -t " + type + " " + type + " " + mountPoint, e);
         }

@@ -1,5 +1,7 @@
 package io.bpfring.btf;
 
+import io.bpfring.BtfException;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;

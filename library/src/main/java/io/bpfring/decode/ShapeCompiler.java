@@ -1,7 +1,7 @@
 package io.bpfring.decode;
 
 import io.bpfring.btf.Btf;
-import io.bpfring.btf.BtfException;
+import io.bpfring.BtfException;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfType;
 

@@ -1,5 +1,7 @@
 package io.bpfring.elf;
 
+import io.bpfring.ElfException;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

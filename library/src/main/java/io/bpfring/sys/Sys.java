@@ -1,5 +1,8 @@
 package io.bpfring.sys;
 
+import io.bpfring.Errno;
+import io.bpfring.SyscallException;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -15,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The one place that talks to the native linker: thin wrappers over the system calls bpfring
- * needs. Every failure becomes a {@link SysException} that names the call and the errno.
+ * needs. Every failure becomes a {@link SyscallException} that names the call and the errno.
  *
  * <p>Nothing here knows what BPF means; the callers give each call its name for the message.
  */
@@ -97,6 +100,11 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FCNTL = downcall("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final int F_DUPFD_CLOEXEC = 1030;
 
     private static final int SC_PAGESIZE = 30;
     private static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
@@ -161,6 +169,15 @@ public final class Sys {
         }
     }
 
+    /**
+     * perf_event_open(2) of the event {@code attr} describes (a {@link PerfEvent.Attr}) for process
+     * {@code pid} (-1: every process) on {@code cpu} (-1: every CPU), with no group; the new fd, or
+     * -errno, for callers that explain each errno themselves.
+     */
+    public static int perfEventOpenOrErrno(MemorySegment attr, int pid, int cpu) {
+        return (int) syscall(ARCH.perfEventOpen, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    }
+
     /** syscall(2): the result, or -errno. */
     private static long syscall(long number, long a, long b, long c, long d, long e) {
         MemorySegment capture = CAPTURE.get();
@@ -178,7 +195,7 @@ public final class Sys {
 
     private static long checked(long resultOrErrno, String what) {
         if (resultOrErrno < 0) {
-            throw new SysException(what, (int) -resultOrErrno);
+            throw new SyscallException(what, (int) -resultOrErrno);
         }
         return resultOrErrno;
     }
@@ -205,7 +222,7 @@ public final class Sys {
             mmap(region, headBytes + dataBytes, prot, MAP_SHARED | MAP_FIXED, fd, 0, what);
             mmap(MemorySegment.ofAddress(region.address() + headBytes + dataBytes), dataBytes, prot,
                     MAP_SHARED | MAP_FIXED, fd, headBytes, what);
-        } catch (SysException e) {
+        } catch (SyscallException e) {
             unmap(region.reinterpret(total));
             throw e;
         }
@@ -222,7 +239,7 @@ public final class Sys {
             throw rethrow(t);
         }
         if (address.address() == -1L) {
-            throw new SysException(what, errno(capture));
+            throw new SyscallException(what, errno(capture));
         }
         return address;
     }
@@ -237,6 +254,18 @@ public final class Sys {
             throw rethrow(t);
         }
         return (int) checked(orErrno(result, capture), "memfd_create(" + name + ")");
+    }
+
+    /** open(2) read-only, of a file or a directory, closed on exec: the fd, or -errno. */
+    public static int openReadOnlyOrErrno(String path) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), O_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) orErrno(result, capture);
     }
 
     /** open(2) read-write, creating the file (mode 0600) when {@code create}. */
@@ -340,7 +369,7 @@ public final class Sys {
             }
             long result = syscall(ARCH.futex, word.address(), FUTEX_WAIT, expected, timeout.address(), 0);
             if (result < 0 && result != -Errno.EAGAIN && result != -Errno.EINTR && result != -Errno.ETIMEDOUT) {
-                throw new SysException("futex(FUTEX_WAIT)", (int) -result);
+                throw new SyscallException("futex(FUTEX_WAIT)", (int) -result);
             }
         }
     }
@@ -371,6 +400,31 @@ public final class Sys {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** setsockopt(2) of an int option: 0, or -errno. */
+    public static int setsockoptOrErrno(int fd, int level, int option, int value) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) SETSOCKOPT.invokeExact(capture, fd, level, option, arena.allocateFrom(JAVA_INT, value),
+                    (int) JAVA_INT.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) orErrno(result, capture);
+    }
+
+    /** A second fd for the open file of {@code fd}, closed on exec (fcntl F_DUPFD_CLOEXEC). */
+    public static int dup(int fd, String what) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try {
+            result = (int) FCNTL.invokeExact(capture, fd, F_DUPFD_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) checked(orErrno(result, capture), what);
     }
 
     /** ioctl(2) with an integer argument. */

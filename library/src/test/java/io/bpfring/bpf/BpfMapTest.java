@@ -1,8 +1,10 @@
 package io.bpfring.bpf;
 
+import io.bpfring.SyscallException;
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Reg;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.Sys;
-import io.bpfring.sys.SysException;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class BpfMapTest {
             array.update(u32(3), value, BpfMap.ANY);
             assertArrayEquals(value, array.lookup(u32(3)).orElseThrow());
             assertEquals(Optional.empty(), array.lookup(u32(4)), "past the last index");
-            SysException e = assertThrows(SysException.class, () -> array.update(u32(1), value, BpfMap.NO_EXIST));
+            SyscallException e = assertThrows(SyscallException.class, () -> array.update(u32(1), value, BpfMap.NO_EXIST));
             assertEquals("EEXIST", e.errnoName());
         }
     }
@@ -79,7 +81,7 @@ class BpfMapTest {
             assertTrue(hash.delete(u32(2)));
             assertFalse(hash.delete(u32(2)), "deleting an absent key");
             assertTrue(hash.lookup(u32(2)).isEmpty());
-            SysException e = assertThrows(SysException.class, () -> hash.update(u32(9), new byte[8], BpfMap.EXIST));
+            SyscallException e = assertThrows(SyscallException.class, () -> hash.update(u32(9), new byte[8], BpfMap.EXIST));
             assertEquals("ENOENT", e.errnoName());
 
             Set<Integer> keys = new HashSet<>();
@@ -117,7 +119,7 @@ class BpfMapTest {
 
     @Test
     void kernelRefusalsNameTheErrnoAndSayWhatToDo() {
-        SysException e = assertThrows(SysException.class, () -> BpfMap.array("huge", 1 << 30, 1 << 30));
+        SyscallException e = assertThrows(SyscallException.class, () -> BpfMap.array("huge", 1 << 30, 1 << 30));
         assertTrue(Set.of("E2BIG", "ENOMEM", "EINVAL").contains(e.errnoName()), e.getMessage());
         assertTrue(e.getMessage().startsWith("bpf(BPF_MAP_CREATE ARRAY 'huge') failed: " + e.errnoName() + ": "),
                 e.getMessage());
@@ -140,7 +142,7 @@ class BpfMapTest {
         } finally {
             Files.deleteIfExists(pin);
         }
-        SysException e = assertThrows(SysException.class, () -> BpfMap.openPinned(pin));
+        SyscallException e = assertThrows(SyscallException.class, () -> BpfMap.openPinned(pin));
         assertEquals("ENOENT", e.errnoName());
     }
 
@@ -197,6 +199,32 @@ class BpfMapTest {
             for (int cpu = 0; cpu < cpus; cpu++) {
                 assertEquals(7 * cpu + 1, read.get(JAVA_INT, 8L * cpu), "CPU " + cpu);
             }
+        }
+    }
+
+    @Test
+    void aBuilderPassesFlagsExtraFieldsAndInnerMaps() {
+        int noPrealloc = 1;
+        try (BpfMap hash = BpfMap.builder(MapType.HASH, "built").keySize(4).valueSize(8).maxEntries(8)
+                .flags(noPrealloc).create();
+             BpfMap inner = BpfMap.array("inner", 8, 1);
+             BpfMap outer = BpfMap.builder(MapType.ARRAY_OF_MAPS, "outer").keySize(4).valueSize(4).maxEntries(2)
+                     .innerMap(inner).create()) {
+            BpfMap.Info info = hash.info();
+            assertEquals(new BpfMap.Info(MapType.HASH, info.id(), 4, 8, 8, noPrealloc, 0, "built", 0), info);
+            assertTrue(info.id() > 0);
+            outer.update(u32(1), u32(inner.fd()), BpfMap.ANY);
+            assertEquals(MapType.ARRAY_OF_MAPS, outer.info().type());
+        }
+    }
+
+    @Test
+    void aFrozenMapRefusesWritesFromUserSpace() {
+        try (BpfMap array = BpfMap.array("frozen", 8, 1)) {
+            array.update(u32(0), new byte[8], BpfMap.ANY);
+            array.freeze();
+            SyscallException e = assertThrows(SyscallException.class, () -> array.update(u32(0), new byte[8], BpfMap.ANY));
+            assertEquals("EPERM", e.errnoName());
         }
     }
 

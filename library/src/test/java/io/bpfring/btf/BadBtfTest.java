@@ -1,5 +1,7 @@
 package io.bpfring.btf;
 
+import io.bpfring.BtfException;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 

@@ -1,5 +1,6 @@
 package io.bpfring.btf;
 
+import io.bpfring.BtfException;
 import io.bpfring.elf.ElfFile;
 import io.bpfring.testing.Fixtures;
 import io.bpfring.testing.Mutator;

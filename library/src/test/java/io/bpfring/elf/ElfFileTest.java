@@ -1,5 +1,6 @@
 package io.bpfring.elf;
 
+import io.bpfring.ElfException;
 import io.bpfring.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.bpfring.testing;
 
+import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
-import io.bpfring.sys.SysException;
 import org.junit.jupiter.api.Assumptions;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -22,7 +22,7 @@ public final class Kernel {
             checked = true;
             try (BpfMap probe = BpfMap.array("probe", 8, 1)) {
                 unavailable = null;
-            } catch (SysException | UnsatisfiedLinkError | UnsupportedOperationException e) {
+            } catch (SyscallException | UnsatisfiedLinkError | UnsupportedOperationException e) {
                 unavailable = "BPF is not available here: " + e.getMessage();
             }
         }

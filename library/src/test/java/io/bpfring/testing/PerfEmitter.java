@@ -1,17 +1,17 @@
 package io.bpfring.testing;
 
-import io.bpfring.bpf.Asm;
+import io.bpfring.asm.Asm;
+import io.bpfring.asm.Helper;
+import io.bpfring.asm.Reg;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
-import io.bpfring.bpf.Helper;
 import io.bpfring.bpf.ProgramType;
-import io.bpfring.bpf.Reg;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static io.bpfring.bpf.Asm.Jump;
-import static io.bpfring.bpf.Asm.Size;
+import static io.bpfring.asm.Asm.Jump;
+import static io.bpfring.asm.Asm.Size;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;

@@ -1,6 +1,6 @@
 package io.bpfring.bench.mpsc;
 
-import io.bpfring.reader.MemoryRing;
+import io.bpfring.memring.MemoryRing;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RingProducer;
 

@@ -1,0 +1,61 @@
+package io.bpfring;
+
+import java.time.Duration;
+
+/**
+ * A reader of kernel event buffers that waits on one epoll: the ring buffer reader
+ * ({@link io.bpfring.ringbuf.RingBufReader}) and the perf buffer reader
+ * ({@link io.bpfring.perf.PerfBufReader}) are both one, so code that polls may take either.
+ *
+ * <p><b>Threads.</b> One thread consumes: {@code poll}, {@code busyPoll}, {@code consume} and
+ * the handlers run there. {@link #wakeup()} and {@link #close()} may be called from any thread;
+ * a handler may call {@link #close()} (the reader closes when the handler returns), but not poll
+ * or consume. After {@link #close()}, every method but {@code wakeup} and {@code close} throws
+ * {@link ClosedException}.
+ *
+ * <p><b>Wake-ups.</b> {@link #poll} returns once it has delivered records, at its timeout, after
+ * {@link #wakeup()}, or at {@link #close()}; in each case it first delivers what is already
+ * committed. A {@code wakeup()} while no poll runs makes the next poll return at once, as
+ * {@link java.nio.channels.Selector#wakeup()} does.
+ */
+public interface EventReader extends AutoCloseable {
+    /** Waits without a limit for records; see {@link #poll(Duration)}. */
+    int poll();
+
+    /**
+     * Delivers the records that are committed, waiting on epoll up to {@code timeout} for some if
+     * there are none. Returns early on {@link #wakeup()} or {@link #close()}, or when a handler
+     * returns false; it always delivers what is committed first.
+     *
+     * @return the number of records delivered
+     */
+    int poll(Duration timeout);
+
+    /**
+     * Like {@link #poll(Duration)}, but spins on the buffers instead of sleeping: the lowest
+     * latency, at the cost of a busy core.
+     */
+    int busyPoll(Duration timeout);
+
+    /** Delivers every committed record, without waiting. */
+    int consume();
+
+    /** Delivers at most {@code max} committed records, without waiting. */
+    int consume(long max);
+
+    /**
+     * Ends a running poll, or the next one, once it has delivered what is committed, as
+     * {@link java.nio.channels.Selector#wakeup()} does. Any thread may call it.
+     */
+    void wakeup();
+
+    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
+    int epollFd();
+
+    /**
+     * Releases every mapping and fd. A poll running on another thread delivers what is
+     * committed and returns first. Any thread may call it, a handler too, and more than once.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,252 @@
+package io.bpfring.ringbuf;
+
+import io.bpfring.EventReader;
+import io.bpfring.bpf.BpfMap;
+import io.bpfring.bpf.MapType;
+import io.bpfring.internal.PollLoop;
+import io.bpfring.ring.RecordHandler;
+import io.bpfring.ring.RingConsumer;
+import io.bpfring.sys.Sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads any number of kernel ring buffers ({@code BPF_MAP_TYPE_RINGBUF}) through their memory
+ * mappings, each ring with its own handler, waiting on one epoll: bpfring's
+ * {@code ring_buffer__*}.
+ *
+ * <pre>{@code
+ * try (RingBufReader reader = RingBufReader.of(events, record -> {
+ *         System.out.println(record.getInt(0));
+ *         return true;
+ *     })) {
+ *     while (running) {
+ *         reader.poll(Duration.ofMillis(100));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> A reader is used by one consuming thread: {@code poll}, {@code busyPoll},
+ * {@code consume} and the handlers run there, and records reach each handler in ring order.
+ * {@link #wakeup()} and {@link #close()} may be called from any thread. A handler may call
+ * {@link #close()} (the reader closes when the handler returns), but not poll or consume.
+ *
+ * <p><b>Wake-ups.</b> {@link #poll} returns once it has delivered records, at its timeout, after
+ * {@link #wakeup()}, or at {@link #close()}; in each case it first delivers what is already
+ * committed. A {@code wakeup()} while no poll runs makes the next poll return at once, as
+ * {@link java.nio.channels.Selector#wakeup()} does.
+ */
+public final class RingBufReader implements EventReader {
+    private final Arena arena = Arena.ofShared();
+    private final List<Ring> rings = new ArrayList<>();
+    private final PollLoop loop = new PollLoop(this::consumeAll, this::hasUnannouncedRecord, this::waitsFirst,
+            arena::close);
+
+    /** An empty reader; {@link #add} rings to it. */
+    public RingBufReader() {
+    }
+
+    /** A reader of one ring. */
+    public static RingBufReader of(BpfMap ringMap, RecordHandler handler) {
+        RingBufReader reader = new RingBufReader();
+        try {
+            reader.add(ringMap, handler);
+            return reader;
+        } catch (RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Maps another ring, whose producer uses the kernel's adaptive wake-ups, and delivers its
+     * records to {@code handler}. The map stays the caller's: the reader neither closes it nor
+     * needs it open after this call.
+     */
+    public Ring add(BpfMap ringMap, RecordHandler handler) {
+        return add(ringMap, handler, Notification.ADAPTIVE);
+    }
+
+    /** Maps another ring whose wake-ups come as {@code notification} says. */
+    public Ring add(BpfMap ringMap, RecordHandler handler, Notification notification) {
+        if (ringMap.type() != MapType.RINGBUF) {
+            throw new IllegalArgumentException(ringMap + " is not a ring buffer (BPF_MAP_TYPE_RINGBUF)");
+        }
+        loop.enter();
+        try {
+            int fd = ringMap.fd();
+            long page = Sys.pageSize();
+            long size = ringMap.maxEntries();
+            String what = "mmap(ring '" + ringMap.name() + "')";
+            MemorySegment consumerPage = Sys.map(arena, fd, page, 0, Sys.PROT_READ | Sys.PROT_WRITE, what);
+            MemorySegment producerSide = Sys.map(arena, fd, page + 2 * size, page, Sys.PROT_READ, what);
+            RingConsumer consumer = new RingConsumer(consumerPage, producerSide,
+                    producerSide.asSlice(page, 2 * size), size);
+            Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, handler, notification);
+            loop.watch(fd);
+            rings.add(ring);
+            return ring;
+        } finally {
+            loop.exit();
+        }
+    }
+
+    /** The rings, in the order they were added. */
+    public List<Ring> rings() {
+        return List.copyOf(rings);
+    }
+
+    public Ring ring(int index) {
+        return rings.get(index);
+    }
+
+    @Override
+    public int poll() {
+        return loop.poll();
+    }
+
+    @Override
+    public int poll(Duration timeout) {
+        return loop.poll(timeout);
+    }
+
+    @Override
+    public int busyPoll(Duration timeout) {
+        return loop.busyPoll(timeout);
+    }
+
+    @Override
+    public int consume() {
+        return loop.consume(Long.MAX_VALUE);
+    }
+
+    @Override
+    public int consume(long max) {
+        return loop.consume(max);
+    }
+
+    @Override
+    public void wakeup() {
+        loop.wakeup();
+    }
+
+    @Override
+    public int epollFd() {
+        return loop.epollFd();
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+    }
+
+    private int consumeAll(long max) {
+        int delivered = 0;
+        for (int i = 0; i < rings.size() && delivered < max && !loop.stopRequested(); i++) {
+            delivered += rings.get(i).consumer.consume(rings.get(i).handler, max - delivered);
+        }
+        return delivered;
+    }
+
+    /**
+     * The kernel wakes the consumer only when it sees the consumer position at the record it
+     * commits; the fence in {@link RingConsumer#hasCommittedRecord()} closes the race in which
+     * neither side sees the other's update.
+     */
+    private boolean hasUnannouncedRecord() {
+        for (Ring ring : rings) {
+            if (ring.notification == Notification.ADAPTIVE && ring.consumer.hasCommittedRecord()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean waitsFirst() {
+        for (Ring ring : rings) {
+            if (ring.notification == Notification.ADAPTIVE) {
+                return false;
+            }
+        }
+        return !rings.isEmpty();
+    }
+
+    /** One ring of a reader: its positions, and consumption of it alone. */
+    public final class Ring {
+        private final int index;
+        private final String name;
+        private final int mapFd;
+        private final RingConsumer consumer;
+        private final RecordHandler handler;
+        private final Notification notification;
+
+        private Ring(int index, String name, int mapFd, RingConsumer consumer, RecordHandler handler,
+                     Notification notification) {
+            this.index = index;
+            this.notification = notification;
+            this.name = name;
+            this.mapFd = mapFd;
+            this.consumer = consumer;
+            this.handler = record -> {
+                boolean goOn = handler.onRecord(record);
+                if (!goOn) {
+                    loop.stop();
+                }
+                return goOn;
+            };
+        }
+
+        /** Delivers this ring's committed records, without waiting. */
+        public int consume() {
+            return consume(Long.MAX_VALUE);
+        }
+
+        /** Delivers at most {@code max} of this ring's committed records, without waiting. */
+        public int consume(long max) {
+            loop.enter();
+            try {
+                return consumer.consume(handler, max);
+            } finally {
+                loop.exit();
+            }
+        }
+
+        public long consumerPosition() {
+            loop.checkOpen();
+            return consumer.consumerPosition();
+        }
+
+        public long producerPosition() {
+            loop.checkOpen();
+            return consumer.producerPosition();
+        }
+
+        /** Bytes reserved by producers and not consumed yet, record headers included. */
+        public long availableBytes() {
+            loop.checkOpen();
+            return consumer.availableBytes();
+        }
+
+        /** The ring's data size in bytes. */
+        public long size() {
+            return consumer.size();
+        }
+
+        /** The fd of the ring's map, as it was when added. */
+        public int mapFd() {
+            return mapFd;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public int index() {
+            return index;
+        }
+    }
+}
