@@ -42,6 +42,8 @@ final class ShapeCompiler {
                         + ", not a struct or union");
             }
             return new ShapeCompiler(btf).struct(t, 0, true);
+        } catch (DecodeException e) {
+            throw e;
         } catch (BtfException e) {
             throw new DecodeException("type id " + id + ": " + e.getMessage(), e);
         }
