@@ -14,8 +14,11 @@ import java.util.Arrays;
  * A reusable, growable buffer of UTF-8 text that decoders write lines into: one per consuming
  * thread, so decoding allocates nothing once it has grown to its working size. Given a stream,
  * it writes its bytes there whenever a finished line leaves more than {@link #FLUSH_AT} bytes in
- * it, and on {@link #flush()}; without one, the caller takes the bytes ({@link #array()},
- * {@link #copyTo(ByteBuffer)}) and {@link #clear()}s it. Not thread-safe.
+ * it, and on {@link #flush()}: call that when the ring is drained (after each poll), so a quiet
+ * trace shows its lines at once. Without a stream, the caller takes the bytes
+ * ({@link #array()}, {@link #copyTo(ByteBuffer)}) and {@link #clear()}s it. Text of the
+ * caller's own, such as a time column before a row, goes in with {@link #append}. Not
+ * thread-safe.
  */
 public final class TextBuffer {
     /** Lines collect up to this many bytes before they go to the stream: a few system calls a second, not one a record. */
@@ -77,6 +80,18 @@ public final class TextBuffer {
             }
         }
         return -1;
+    }
+
+    /** Appends {@code text} as UTF-8, as it is: no escaping. */
+    public TextBuffer append(String text) {
+        put(text.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** Appends {@code value} in decimal. */
+    public TextBuffer append(long value) {
+        decimal(value);
+        return this;
     }
 
     /** Writes what is held to the stream and clears the buffer. */
