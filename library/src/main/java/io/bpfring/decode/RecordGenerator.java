@@ -4,6 +4,7 @@ import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfType;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -396,7 +397,7 @@ public final class RecordGenerator {
         line(in, "public static String name(long value) {");
         String body = in + "    ";
         line(body, "long v = value & " + e.mask() + "L;");
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        Set<Long> seen = new HashSet<>();
         for (BtfType.EnumValue v : e.declared()) {
             if (seen.add(v.value() & e.mask())) {
                 line(body, "if (v == " + (v.value() & e.mask()) + "L) {");

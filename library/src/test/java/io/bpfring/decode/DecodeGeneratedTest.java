@@ -16,6 +16,7 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,7 +141,7 @@ class DecodeGeneratedTest {
         List<Path> objects = Fixtures.objects();
         for (int o = 0; o < objects.size(); o++) {
             Btf btf = Records.btf(objects.get(o).getFileName().toString());
-            List<Integer> structs = new java.util.ArrayList<>();
+            List<Integer> structs = new ArrayList<>();
             for (int id = 1; id < btf.typeCount(); id++) {
                 if (btf.kind(id) == BtfKind.STRUCT || btf.kind(id) == BtfKind.UNION) {
                     structs.add(id);
