@@ -45,7 +45,7 @@ class DecodeStructViewTest {
         assertEquals(-9, SAMPLE.field("bf_b").getInt(RECORD));
         assertEquals(0xfedcba9876L, SAMPLE.field("bf_d").getLong(RECORD));
         assertEquals("DECODE_GREEN", SAMPLE.field("bf_g").getString(RECORD));
-        assertEquals(0x8000000000000001L, SAMPLE.field("packed.wide").getLong(RECORD));
+        assertEquals(0x4000000000000001L, SAMPLE.field("packed.wide").getLong(RECORD));
         assertEquals(6, SAMPLE.field("matrix[1][2]").getInt(RECORD));
         assertEquals("three", SAMPLE.field("names[2]").getString(RECORD));
         assertEquals(-2, SAMPLE.field("path[1].y").getInt(RECORD));
