@@ -25,6 +25,7 @@ public final class TextBuffer {
     public static final int FLUSH_AT = 64 * 1024;
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long ASCII_ZEROS = 0x30303030_30303030L;
+    private static final long SPACES = 0x20202020_20202020L;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -175,10 +176,13 @@ public final class TextBuffer {
         length = at + s.length();
     }
 
+    /** {@code n} spaces (none if {@code n} is not positive), eight at a time. */
     void spaces(int n) {
         if (n > 0) {
-            int at = reserve(n);
-            Arrays.fill(bytes, at, at + n, (byte) ' ');
+            int at = reserve(n + 7);
+            for (int k = 0; k < n; k += 8) {
+                LONGS.set(bytes, at + k, SPACES);
+            }
             length = at + n;
         }
     }
