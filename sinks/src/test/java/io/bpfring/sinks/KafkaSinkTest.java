@@ -1,0 +1,119 @@
+package io.bpfring.sinks;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Kafka sink against a real broker (KRaft, in a child JVM), read back by a real consumer. */
+class KafkaSinkTest {
+    @TempDir
+    static Path dir;
+    static KafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.start(dir);
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void recordsArriveFieldByFieldKeyedByPidInOrder() throws Exception {
+        broker.createTopic("exec", 3);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SinkSet sinks = Sinks.parse(List.of("kafka://" + broker.bootstrap() + "/exec"), options(err));
+        sinks.start();
+        int n = 2000;
+        for (int i = 0; i < n; i++) {
+            sinks.accept(TestRecords.record(i));
+        }
+        sinks.close();
+        SinkStats stats = sinks.summary().sinks().getFirst();
+        assertEquals(n, stats.delivered(), stats::toString);
+        assertEquals(0, stats.dropped() + stats.failed() + stats.unsent(), stats::toString);
+        assertTrue(err.toString().contains("2000 delivered, 0 dropped, 0 failed, 0 unsent"), err::toString);
+
+        List<ConsumerRecord<byte[], byte[]>> read = readAll("exec", n, Duration.ofSeconds(30));
+        assertEquals(n, read.size());
+        Map<Integer, Long> lastSeqOfPartitionAndPid = new HashMap<>();
+        Map<Long, Integer> partitionOfPid = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : read) {
+            Map<String, Object> got = Json.parseObject(r.value());
+            long seq = (Long) got.get("seq");
+            SinkRecord sent = TestRecords.record(seq);
+            assertEquals(List.copyOf(sent.fields().keySet()), List.copyOf(got.keySet()), "field order");
+            for (String field : sent.fields().keySet()) {
+                assertEquals(sent.fields().get(field), got.get(field), field + " of record " + seq);
+            }
+            assertEquals(Long.toString(sent.key()), new String(r.key(), StandardCharsets.US_ASCII), "key");
+            assertEquals(sent.timeNanos() / 1_000_000, r.timestamp(), "timestamp");
+            // One process's records stay in one partition, in the order they were sent.
+            Integer partition = partitionOfPid.putIfAbsent(sent.key(), r.partition());
+            assertTrue(partition == null || partition == r.partition(), "pid " + sent.key() + " in two partitions");
+            int slot = (int) sent.key();
+            Long last = lastSeqOfPartitionAndPid.put(slot, seq);
+            assertTrue(last == null || last < seq, "pid " + slot + ": " + seq + " after " + last);
+        }
+        assertTrue(partitionOfPid.values().stream().distinct().count() > 1, "keys spread over partitions");
+    }
+
+    /** Every record of the topic, from all partitions, until {@code count} have come or time is up. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count, Duration timeout) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo p : consumer.partitionsFor(topic)) {
+                partitions.add(new TopicPartition(topic, p.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (all.size() < count && System.nanoTime() - deadline < 0) {
+                consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+            // A little longer: anything past the expected count (duplicates) shows up too.
+            long more = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() - more < 0) {
+                consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    static SinkOptions options(ByteArrayOutputStream err) {
+        return SinkOptions.defaults().err(new PrintStream(err, true, StandardCharsets.UTF_8))
+                .statusInterval(null).connectTimeout(Duration.ofSeconds(3)).closeTimeout(Duration.ofSeconds(60));
+    }
+}
