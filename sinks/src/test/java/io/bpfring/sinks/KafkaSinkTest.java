@@ -83,6 +83,88 @@ class KafkaSinkTest {
         assertTrue(partitionOfPid.values().stream().distinct().count() > 1, "keys spread over partitions");
     }
 
+    @Test
+    void brokerKilledAndRestartedMidStreamLosesNothing() throws Exception {
+        broker.createTopic("restart", 3);
+        broker.createTopic("small", 1);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // The second sink's buffers are tiny: while the broker is away it must drop, and count.
+        SinkSet sinks = Sinks.parse(List.of("kafka://" + broker.bootstrap() + "/restart",
+                "kafka://" + broker.bootstrap() + "/small?queue=64&buffer.memory=32768&batch.size=4096"), options(err));
+        sinks.start();
+        int n = 30_000;
+        int killAt = 5_000;
+        double perSecond = 5_000;
+        Thread restarter = null;
+        long start = System.nanoTime();
+        long downAt = 0;
+        for (int i = 0; i < n; i++) {
+            if (i == killAt) {
+                broker.kill();
+                downAt = System.nanoTime();
+                restarter = Thread.ofPlatform().start(() -> {
+                    try {
+                        Thread.sleep(1000);
+                        broker.startAgain();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            sinks.accept(TestRecords.record(i));
+            if (i % 50 == 0) {
+                long due = start + (long) (i / perSecond * 1e9);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+        }
+        restarter.join();
+        SinkStats whileSending = sinks.sinkStats().getFirst();
+        sinks.close();
+        System.err.printf("broker away %d ms; after sending: %s%n",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downAt), whileSending);
+        SinkSet.Summary summary = sinks.summary();
+        SinkStats main = summary.sinks().get(0);
+        SinkStats small = summary.sinks().get(1);
+        assertEquals(n, main.delivered(), main::toString);
+        assertEquals(0, main.dropped() + main.failed() + main.unsent(), main::toString);
+
+        List<ConsumerRecord<byte[], byte[]>> read = readAll("restart", n, Duration.ofSeconds(60));
+        boolean[] seen = new boolean[n];
+        int duplicates = 0;
+        for (ConsumerRecord<byte[], byte[]> r : read) {
+            int seq = (int) (long) (Long) Json.parseObject(r.value()).get("seq");
+            if (seen[seq]) {
+                duplicates++;
+            }
+            seen[seq] = true;
+        }
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (!seen[i]) {
+                missing.add(i);
+            }
+        }
+        System.err.printf("read %d records back: %d duplicates, %d missing%n", read.size(), duplicates, missing.size());
+        assertEquals(List.of(), missing.subList(0, Math.min(20, missing.size())), missing.size() + " records missing");
+        assertEquals(n + duplicates, read.size());
+
+        // The small sink dropped while the broker was away: counted, warned of once, and every
+        // record it counted as delivered is in its topic.
+        assertTrue(small.dropped() > 0, small::toString);
+        assertEquals(n, small.accepted() + small.dropped(), small::toString);
+        assertEquals(small.accepted(), small.delivered() + small.failed() + small.unsent(), small::toString);
+        String errText = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, errText.lines().filter(l -> l.contains("/small") && l.contains("queue full")).count(), errText);
+        assertTrue(errText.contains(small.dropped() + " dropped"), errText);
+        long distinctSmall = readAll("small", (int) small.delivered(), Duration.ofSeconds(30)).stream()
+                .map(r -> Json.parseObject(r.value()).get("seq")).distinct().count();
+        assertTrue(distinctSmall >= small.delivered() && distinctSmall <= small.accepted(),
+                distinctSmall + " distinct records in the topic; " + small);
+    }
+
     /** Every record of the topic, from all partitions, until {@code count} have come or time is up. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int count, Duration timeout) {
         Map<String, Object> config = Map.of(
