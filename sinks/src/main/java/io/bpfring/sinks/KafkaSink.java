@@ -168,9 +168,8 @@ final class KafkaSink extends Sink {
     }
 
     @Override
-    void write(List<SinkRecord> batch) {
-        for (int i = 0; i < batch.size(); i++) {
-            SinkRecord record = batch.get(i);
+    void write(List<SinkRecord> batch) throws InterruptedException {
+        for (SinkRecord record : batch) {
             byte[] value = record.json();
             long key = record.key();
             byte[] keyBytes = key == SinkRecord.NO_KEY ? null : Long.toString(key).getBytes(StandardCharsets.US_ASCII);
@@ -188,18 +187,16 @@ final class KafkaSink extends Sink {
                     settle();
                 });
             } catch (org.apache.kafka.common.errors.InterruptException e) {
-                // Closing gave up while send waited for buffer room: this record and the rest of
-                // the batch never left (counted as unsent, closing having given up).
-                int rest = batch.size() - i;
-                failed(rest, e);
-                sent.addAndGet(rest - 1);
-                settled.addAndGet(rest);
-                Thread.currentThread().interrupt();
-                return;
+                // Closing gave up while send waited for room in the producer's buffer: this
+                // record and the rest of the batch never left, and are counted as unsent.
+                settled.incrementAndGet();
+                throw new InterruptedException("closing gave up");
             } catch (RuntimeException e) {
+                settled.incrementAndGet();
                 failed(1, e);
-                settle();
+                continue;
             }
+            handedOver(1);
         }
     }
 

@@ -39,6 +39,13 @@ abstract class Sink {
     private final AtomicLong blockedNanos = new AtomicLong();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
+    /** Guards {@link #holding} and {@link #gaveUp}, and the counts made from the sink's thread. */
+    private final Object countLock = new Object();
+    /** Records the sink's thread has taken from the queue and not yet counted or handed over. */
+    private volatile int holding;
+    /** Closing gave up on a sink's thread that would not stop: what it held is counted as unsent. */
+    private boolean gaveUp;
+
     private Thread worker;
     private volatile boolean draining;
     /** Set when closing gives up: whatever has not arrived by now is counted as unsent. */
@@ -57,8 +64,9 @@ abstract class Sink {
 
     /**
      * Writes a batch, on the sink's thread. Counts each record with {@link #delivered} or
-     * {@link #failed}, now or later (from a client's callback). An exception fails the records
-     * of the batch that it has not counted: throw only before counting any.
+     * {@link #failed}, or, for a client that acknowledges later, hands it over with
+     * {@link #handedOver} and counts it from the client's callback. Records of the batch that
+     * it neither counted nor handed over when it returns or throws are counted as failed.
      */
     abstract void write(List<SinkRecord> batch) throws Exception;
 
@@ -127,21 +135,42 @@ abstract class Sink {
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                holding = batch.size();
                 try {
                     write(batch);
                 } catch (InterruptedException e) {
-                    unsent.addAndGet(batch.size());
+                    settleHeld(null);
                     return;
                 } catch (Exception | LinkageError e) {
-                    failed(batch.size(), e);
+                    settleHeld(e);
                 }
+                settleHeld(new IllegalStateException("the sink did not count them"));
                 batch.clear();
             }
         } catch (InterruptedException e) {
             // Closing gave up: the queue's rest is counted as unsent by drain.
         } finally {
-            idle();
+            if (!gaveUp()) {
+                idle();
+            }
         }
+    }
+
+    /** Counts what the batch left uncounted: failed with {@code cause}, or unsent without one. */
+    private void settleHeld(Throwable cause) {
+        int left;
+        synchronized (countLock) {
+            left = holding;
+            holding = 0;
+            if (gaveUp || left == 0) {
+                return;
+            }
+            if (cause == null) {
+                unsent.addAndGet(left);
+                return;
+            }
+        }
+        failed(left, cause);
     }
 
     /**
@@ -159,6 +188,15 @@ abstract class Sink {
                     worker.interrupt();
                     worker.join(Duration.ofSeconds(1));
                 }
+                if (worker.isAlive()) {
+                    // Stuck in a write that does not hear interrupts (a pipe nobody reads):
+                    // what it holds is unsent, and whatever it counts later is not counted again.
+                    synchronized (countLock) {
+                        gaveUp = true;
+                        unsent.addAndGet(holding);
+                        holding = 0;
+                    }
+                }
             }
             awaitInFlight(deadline);
         } catch (InterruptedException e) {
@@ -173,17 +211,49 @@ abstract class Sink {
         }
     }
 
-    final void delivered(int records, long byteCount) {
-        delivered.addAndGet(records);
-        bytes.addAndGet(byteCount);
+    /** Whether closing gave up on the sink's thread, which may still be stuck in a write. */
+    final boolean gaveUp() {
+        synchronized (countLock) {
+            return gaveUp;
+        }
     }
 
-    final void failed(int records, Throwable cause) {
-        if (abandoned) {
-            unsent.addAndGet(records);
-            return;
+    /** {@code records} of the batch went to a client that acknowledges them later (on the sink's thread). */
+    final void handedOver(int records) {
+        synchronized (countLock) {
+            holding = Math.max(0, holding - records);
         }
-        failed.addAndGet(records);
+    }
+
+    /** Counts delivered records: from the sink's thread (out of its batch) or a client's callback. */
+    final void delivered(int records, long byteCount) {
+        synchronized (countLock) {
+            if (Thread.currentThread() == worker) {
+                if (gaveUp) {
+                    return;
+                }
+                holding = Math.max(0, holding - records);
+            }
+            delivered.addAndGet(records);
+            bytes.addAndGet(byteCount);
+        }
+    }
+
+    /** Counts failed records (as unsent once closing has given up): like {@link #delivered}. */
+    final void failed(int records, Throwable cause) {
+        synchronized (countLock) {
+            if (Thread.currentThread() == worker) {
+                if (gaveUp) {
+                    return;
+                }
+                holding = Math.max(0, holding - records);
+            }
+            if (abandoned) {
+                unsent.addAndGet(records);
+                return;
+            }
+            failed.addAndGet(records);
+        }
         warnOnce("failed " + cause.getClass().getName(), "records failed: " + describe(cause)
                 + "; each failure is counted");
     }
@@ -198,7 +268,7 @@ abstract class Sink {
 
     final SinkStats stats() {
         return new SinkStats(name, accepted.get(), dropped.get(), delivered.get(), failed.get(), unsent.get(),
-                queue.size(), inFlight(), capacity, bytes.get(), blockedNanos.get());
+                queue.size(), holding + inFlight(), capacity, bytes.get(), blockedNanos.get());
     }
 
     /** An exception's message on one line, with its type when the message says little. */

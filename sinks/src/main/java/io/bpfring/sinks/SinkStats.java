@@ -14,7 +14,8 @@ package io.bpfring.sinks;
  * @param failed records the destination refused or that could not be written
  * @param unsent records abandoned at close, still queued or in flight
  * @param queued records waiting in the queue now
- * @param inFlight records handed to the destination's client, not yet acknowledged
+ * @param inFlight records taken from the queue and not yet delivered or failed (for Kafka: sent,
+ *     not yet acknowledged)
  * @param capacity the queue's size in records
  * @param bytes bytes delivered (the JSON, or the line written; 0 for Flight Recorder)
  * @param blockedNanos time the reading thread spent waiting for room ({@link OnFull#BLOCK})

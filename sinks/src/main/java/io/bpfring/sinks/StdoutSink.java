@@ -57,6 +57,8 @@ final class StdoutSink extends Sink {
 
     @Override
     void finish() {
-        out.flush();
+        if (!gaveUp()) {
+            out.flush(); // not on a stream that a stuck write still holds
+        }
     }
 }

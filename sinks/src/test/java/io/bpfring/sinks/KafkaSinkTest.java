@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Kafka sink against a real broker (KRaft, in a child JVM), read back by a real consumer. */
@@ -163,6 +164,46 @@ class KafkaSinkTest {
                 .map(r -> Json.parseObject(r.value()).get("seq")).distinct().count();
         assertTrue(distinctSmall >= small.delivered() && distinctSmall <= small.accepted(),
                 distinctSmall + " distinct records in the topic; " + small);
+    }
+
+    @Test
+    void anUnreachableBrokerOrAMissingTopicIsAOneLineErrorBeforeStarting() throws Exception {
+        int port = KafkaBroker.freePort();
+        String unreachable = "kafka://127.0.0.1:" + port + "/exec";
+        SinkSet sinks = Sinks.parse(List.of(unreachable), options(new ByteArrayOutputStream())
+                .connectTimeout(Duration.ofSeconds(2)));
+        long start = System.nanoTime();
+        SinkException e = assertThrows(SinkException.class, sinks::start);
+        assertEquals(unreachable + ": no Kafka broker answered at 127.0.0.1:" + port + " within 2000 ms", e.getMessage());
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+
+        String missing = "kafka://" + broker.bootstrap() + "/nope";
+        e = assertThrows(SinkException.class, () -> Sinks.parse(List.of(missing), options(new ByteArrayOutputStream()))
+                .start());
+        assertEquals(missing + ": the brokers at " + broker.bootstrap() + " have no topic 'nope': create it first "
+                + "(the sink does not create topics)", e.getMessage());
+    }
+
+    @Test
+    void aRecordTheBrokerRefusesIsCountedAsFailedWithOneWarning() throws Exception {
+        broker.createTopic("limits", 1);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SinkSet sinks = Sinks.parse(List.of("kafka://" + broker.bootstrap() + "/limits?max.request.size=4000"),
+                options(err));
+        sinks.start();
+        java.util.SequencedMap<String, Object> big = new java.util.LinkedHashMap<>();
+        big.put("filename", "x".repeat(5000));
+        for (int i = 0; i < 10; i++) {
+            sinks.accept(i % 2 == 0 ? TestRecords.record(i) : SinkRecord.of("event", big, SinkRecord.NO_TIME, i));
+        }
+        sinks.close();
+        SinkStats s = sinks.summary().sinks().getFirst();
+        assertEquals(5, s.delivered(), s::toString);
+        assertEquals(5, s.failed(), s::toString);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.lines().filter(l -> l.startsWith("warning: kafka://") && l.contains("records failed")).count(),
+                text);
+        assertEquals(5, readAll("limits", 5, Duration.ofSeconds(20)).size());
     }
 
     /** Every record of the topic, from all partitions, until {@code count} have come or time is up. */
