@@ -106,6 +106,20 @@ final class KafkaSink extends Sink {
         } catch (RuntimeException e) {
             throw new SinkException(name + ": " + describe(e), e);
         }
+        // The producer's first send waits for the topic's metadata, and records would pile up
+        // in the queue meanwhile: fetch it now, before tracing starts.
+        var metadata = java.util.concurrent.CompletableFuture.supplyAsync(() -> producer.partitionsFor(topic),
+                task -> Thread.ofPlatform().daemon().name("bpfring-kafka-metadata").start(task));
+        try {
+            metadata.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | InterruptedException e) {
+            producer.close(Duration.ZERO); // wakes the fetch if it still waits
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new SinkException(name + ": the producer got no metadata for topic '" + topic + "' within "
+                    + options.connectTimeout().toMillis() + " ms" + (e instanceof TimeoutException ? "" : reason(e)));
+        }
     }
 
     /** Asks the brokers for the topic, so that a wrong address or topic stops a tool before it traces. */

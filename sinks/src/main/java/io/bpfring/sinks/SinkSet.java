@@ -36,9 +36,20 @@ public final class SinkSet implements AutoCloseable {
     private static final Runnable RING_HOOK = () -> LIVE.forEach(set -> set.ringStats().forEach(JfrEvents.RingStatistics::commit));
     private static final Runnable SINK_HOOK = () -> LIVE.forEach(set -> set.sinkStats().forEach(JfrEvents.SinkStatistics::commit));
 
-    static {
-        FlightRecorder.addPeriodicEvent(JfrEvents.RingStatistics.class, RING_HOOK);
-        FlightRecorder.addPeriodicEvent(JfrEvents.SinkStatistics.class, SINK_HOOK);
+    private static boolean hooked;
+
+    /**
+     * Registers the periodic statistics with Flight Recorder, once, and only when there is a
+     * recording to take them: a {@code jfr:} sink, or Flight Recorder already running in this
+     * JVM. A tool writing to stdout does not pay for starting Flight Recorder.
+     */
+    private static synchronized boolean flightRecorder(List<Sink> sinks) {
+        if (!hooked && (FlightRecorder.isInitialized() || sinks.stream().anyMatch(s -> s instanceof JfrSink))) {
+            FlightRecorder.addPeriodicEvent(JfrEvents.RingStatistics.class, RING_HOOK);
+            FlightRecorder.addPeriodicEvent(JfrEvents.SinkStatistics.class, SINK_HOOK);
+            hooked = true;
+        }
+        return hooked;
     }
 
     private enum State { NEW, STARTED, CLOSED }
@@ -49,6 +60,7 @@ public final class SinkSet implements AutoCloseable {
     private final List<RingMeter> rings = new CopyOnWriteArrayList<>();
     private final AtomicLong records = new AtomicLong();
     private volatile State state = State.NEW;
+    private boolean recorded;
     private Metrics metrics;
     private StatusLine status;
     private Summary summary;
@@ -101,6 +113,7 @@ public final class SinkSet implements AutoCloseable {
         for (Sink sink : sinks) {
             sink.start();
         }
+        recorded = flightRecorder(sinks);
         LIVE.add(this);
         if (options.statusInterval() != null) {
             status = StatusLine.start(this, options.statusInterval(), options.err());
@@ -170,9 +183,11 @@ public final class SinkSet implements AutoCloseable {
             for (Sink sink : sinks) {
                 sink.drain(deadline);
             }
-            // The last statistics, with every count final, before the recordings stop.
-            RING_HOOK.run();
-            SINK_HOOK.run();
+            if (recorded) {
+                // The last statistics, with every count final, before the recordings stop.
+                ringStats().forEach(JfrEvents.RingStatistics::commit);
+                sinkStats().forEach(JfrEvents.SinkStatistics::commit);
+            }
             for (Sink sink : sinks) {
                 sink.finish();
             }
