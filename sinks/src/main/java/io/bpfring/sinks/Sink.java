@@ -227,13 +227,17 @@ abstract class Sink {
 
     /** Counts delivered records: from the sink's thread (out of its batch) or a client's callback. */
     final void delivered(int records, long byteCount) {
+        if (Thread.currentThread() != worker) {
+            // A client's callback, once per record: no lock, it holds nothing of the batch.
+            delivered.addAndGet(records);
+            bytes.addAndGet(byteCount);
+            return;
+        }
         synchronized (countLock) {
-            if (Thread.currentThread() == worker) {
-                if (gaveUp) {
-                    return;
-                }
-                holding = Math.max(0, holding - records);
+            if (gaveUp) {
+                return;
             }
+            holding = Math.max(0, holding - records);
             delivered.addAndGet(records);
             bytes.addAndGet(byteCount);
         }

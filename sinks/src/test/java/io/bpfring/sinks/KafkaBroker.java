@@ -51,6 +51,19 @@ final class KafkaBroker implements AutoCloseable {
                 ""));
     }
 
+    /**
+     * Starts a broker in {@code args[0]} (a new directory) and keeps it running until this JVM
+     * is stopped; prints its address. For benchmarks against a broker that is already warm.
+     */
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createDirectories(Path.of(args[0]));
+        KafkaBroker broker = start(dir);
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
+        System.out.println(broker.bootstrap());
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
     /** Formats a log directory under {@code dir} and starts a broker on free loopback ports. */
     static KafkaBroker start(Path dir) throws Exception {
         KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
@@ -96,13 +109,21 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     void createTopic(String name, int partitions) throws Exception {
-        try (Admin admin = admin()) {
+        createTopic(bootstrap(), name, partitions);
+    }
+
+    static void createTopic(String bootstrap, String name, int partitions) throws Exception {
+        try (Admin admin = admin(bootstrap)) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
     Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+        return admin(bootstrap());
+    }
+
+    static Admin admin(String bootstrap) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000));
     }

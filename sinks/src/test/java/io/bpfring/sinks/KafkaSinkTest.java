@@ -124,7 +124,7 @@ class KafkaSinkTest {
         restarter.join();
         SinkStats whileSending = sinks.sinkStats().getFirst();
         sinks.close();
-        System.err.printf("broker away %d ms; after sending: %s%n",
+        System.err.printf("broker away %d ms; sink when it was back: %s%n",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - downAt), whileSending);
         SinkSet.Summary summary = sinks.summary();
         SinkStats main = summary.sinks().get(0);

@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code java -cp ... io.bpfring.sinks.KafkaThroughput [SECONDS] [RATE...]} (default 5 s,
  * 100000 200000 400000 800000); {@code -Dsettings=compression.type=none&linger.ms=10} adds
- * producer settings to the sink's URI. See the module's README for the class path. The broker
- * starts cold, and so does this JVM: the first rate measures a cold start.
+ * producer settings to the sink's URI; {@code -Dbootstrap=HOST:PORT} uses a broker already
+ * running instead of starting one; {@code -Dstatus=true} prints the live counters each second. See the module's README for the class path. This JVM starts
+ * cold, as a tool does: the first rate measures a cold start.
  */
 public final class KafkaThroughput {
     private KafkaThroughput() {
@@ -64,15 +65,26 @@ public final class KafkaThroughput {
         long[] rates = args.length > 1
                 ? java.util.Arrays.stream(args, 1, args.length).mapToLong(Long::parseLong).toArray()
                 : new long[] {100_000, 200_000, 400_000, 800_000};
+        String external = System.getProperty("bootstrap");
+        if (external != null) {
+            // A broker already running (and warm): this JVM alone starts cold, as a tool does.
+            header();
+            String run = Long.toString(System.currentTimeMillis(), 36);
+            int n = 0;
+            for (long rate : rates) {
+                measure(external, "t" + run + "-" + n++, rate, seconds, OnFull.DROP);
+            }
+            measure(external, "t" + run + "-" + n, 0, seconds, OnFull.BLOCK);
+            return;
+        }
         Path dir = Files.createTempDirectory("kafka-throughput");
         try (KafkaBroker broker = KafkaBroker.start(dir)) {
-            System.out.printf("%-12s %10s %10s %10s %12s %14s %s%n",
-                    "rate", "offered", "dropped", "delivered", "lag at end", "delivered/s", "sink");
+            header();
             int run = 0;
             for (long rate : rates) {
-                measure(broker, "t" + run++, rate, seconds, OnFull.DROP);
+                measure(broker.bootstrap(), "t" + run++, rate, seconds, OnFull.DROP);
             }
-            measure(broker, "t" + run, 0, seconds, OnFull.BLOCK);
+            measure(broker.bootstrap(), "t" + run, 0, seconds, OnFull.BLOCK);
         } finally {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -80,16 +92,22 @@ public final class KafkaThroughput {
         }
     }
 
+    private static void header() {
+        System.out.printf("%-12s %10s %10s %10s %12s %14s %s%n",
+                "rate", "offered", "dropped", "delivered", "lag at end", "delivered/s", "sink");
+    }
+
     /** Offers records at {@code rate} per second (0: as fast as accepted) for {@code seconds}. */
-    private static void measure(KafkaBroker broker, String topic, long rate, int seconds, OnFull policy)
+    private static void measure(String bootstrap, String topic, long rate, int seconds, OnFull policy)
             throws Exception {
-        broker.createTopic(topic, 3);
+        KafkaBroker.createTopic(bootstrap, topic, 3);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         String query = System.getProperty("settings", "");
-        SinkSet sinks = Sinks.parse(java.util.List.of("kafka://" + broker.bootstrap() + "/" + topic
+        SinkSet sinks = Sinks.parse(java.util.List.of("kafka://" + bootstrap + "/" + topic
                         + (query.isEmpty() ? "" : "?" + query)),
-                SinkOptions.defaults().onFull(policy).statusInterval(null).closeTimeout(Duration.ofSeconds(120))
-                        .err(new PrintStream(err, true, StandardCharsets.UTF_8)));
+                SinkOptions.defaults().onFull(policy).closeTimeout(Duration.ofSeconds(120))
+                        .statusInterval(Boolean.getBoolean("status") ? Duration.ofSeconds(1) : null)
+                        .err(Boolean.getBoolean("status") ? System.err : new PrintStream(err, true, StandardCharsets.UTF_8)));
         sinks.start();
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(seconds);
