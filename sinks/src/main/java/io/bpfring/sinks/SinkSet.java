@@ -123,13 +123,13 @@ public final class SinkSet implements AutoCloseable {
 
     /**
      * Hands a record to every sink: queued, or dropped and counted if a queue is full. The
-     * record must hold its own data (not a view of ring memory). One thread at a time.
+     * record must hold its own data (not a view of ring memory). Meant for one reading thread.
      */
     public void accept(SinkRecord record) {
         if (state != State.STARTED) {
             throw new IllegalStateException("sinks not started, or closed");
         }
-        records.lazySet(records.get() + 1);
+        records.incrementAndGet();
         for (Sink sink : array) {
             sink.offer(record);
         }
