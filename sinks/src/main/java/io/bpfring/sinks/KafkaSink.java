@@ -28,9 +28,9 @@ import java.util.regex.Pattern;
  *
  * <p>At least once: the producer is idempotent with {@code acks=all}, and it retries without a
  * deadline, so a broker that goes away and comes back loses nothing that was queued. While it is
- * away, records wait in the producer's buffer ({@code buffer.memory}, 32 MiB) and then in the
- * sink's queue; when both are full the sink's {@link OnFull} policy decides, and every drop is
- * counted. Batching is tuned for small records: up to 5 ms of lingering, 64 KiB batches, lz4.
+ * away, the producer keeps what it had taken (within {@code buffer.memory}, 32 MiB) and makes
+ * {@code send} wait on the sink's thread, so records wait in the sink's queue; when that is full
+ * the sink's {@link OnFull} policy decides, and every drop is counted. Batching is tuned for small records: up to 5 ms of lingering, 64 KiB batches, lz4.
  * Any producer setting can be given in the URI's query ({@code ?compression.type=zstd}).
  */
 final class KafkaSink extends Sink {

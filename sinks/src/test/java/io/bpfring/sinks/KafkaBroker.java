@@ -23,7 +23,8 @@ final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final Path config;
     private final int port;
-    private Process process;
+    private volatile Process process;
+    private boolean hooked;
 
     private KafkaBroker(Path dir, int port, int controllerPort) throws IOException {
         this.dir = dir;
@@ -58,7 +59,6 @@ final class KafkaBroker implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createDirectories(Path.of(args[0]));
         KafkaBroker broker = start(dir);
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::close));
         System.out.println(broker.bootstrap());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
@@ -81,6 +81,15 @@ final class KafkaBroker implements AutoCloseable {
     void startAgain() throws Exception {
         long start = System.nanoTime();
         process = run("broker", List.of("kafka.Kafka", config.toString()), false);
+        if (!hooked) {
+            // A test JVM that exits without closing the broker (a crash, a kill) takes it along.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (process != null) {
+                    process.destroyForcibly();
+                }
+            }));
+            hooked = true;
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         try (Admin admin = admin()) {
             while (true) {
