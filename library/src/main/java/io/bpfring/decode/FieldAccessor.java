@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.SequencedMap;
 import java.util.Objects;
 
 /**
@@ -154,7 +154,7 @@ public final class FieldAccessor {
             case FLOAT -> getDouble(record);
             case POINTER -> "0x" + Long.toHexString(getLong(record));
             case STRUCT -> {
-                Map<String, Object> map = new LinkedHashMap<>();
+                SequencedMap<String, Object> map = new LinkedHashMap<>();
                 for (FieldAccessor f : fields()) {
                     if (f.isPresent(record)) {
                         map.put(f.path.substring(path.length() + 1), f.getValue(record));
