@@ -192,7 +192,10 @@ public final class FieldAccessor {
         return member(path, offset, s, name);
     }
 
-    /** Element {@code index} of an array (any index of a flexible one: whether a record holds it is {@link #isPresent}). */
+    /**
+     * Element {@code index} of an array; of a flexible array any index, whether a record holds
+     * it being {@link #isPresent}.
+     */
     public FieldAccessor element(int index) {
         if (!(shape instanceof Shape.Array a)) {
             throw wrongKind("element", FieldKind.ARRAY);

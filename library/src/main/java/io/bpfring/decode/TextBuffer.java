@@ -21,7 +21,7 @@ import java.util.Arrays;
  * thread-safe.
  */
 public final class TextBuffer {
-    /** Lines collect up to this many bytes before they go to the stream: a few system calls a second, not one a record. */
+    /** Lines collect up to this many bytes before they go to the stream: a write a batch, not a record. */
     public static final int FLUSH_AT = 64 * 1024;
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long ASCII_ZEROS = 0x30303030_30303030L;

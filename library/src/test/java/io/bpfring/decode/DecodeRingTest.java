@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * sends, and a record cut short.
  */
 class DecodeRingTest {
-    private static final String SMALL_JSON = "{\"pid\":4242,\"tid\":4243,\"ts\":123456789012345,\"ret\":-2,\"flags\":524288}";
+    private static final String SMALL_JSON =
+            "{\"pid\":4242,\"tid\":4243,\"ts\":123456789012345,\"ret\":-2,\"flags\":524288}";
 
     private final RecordDecoder sample = RecordDecoder.forStruct(DecodeSampleTest.BTF, "decode_sample");
     private final RecordDecoder small = RecordDecoder.forStruct(DecodeSampleTest.BTF, "decode_small");

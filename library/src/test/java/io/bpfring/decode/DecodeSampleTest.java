@@ -83,7 +83,8 @@ class DecodeSampleTest {
                 column = header.indexOf(" " + name) + 1;
             }
             assertTrue(column > 0, name);
-            assertTrue(row.charAt(column - 1) == ' ' && row.charAt(column) != ' ', name + " in\n" + header + "\n" + row);
+            assertTrue(row.charAt(column - 1) == ' ' && row.charAt(column) != ' ',
+                    name + " in\n" + header + "\n" + row);
         }
         assertTrue(row.contains(" DECODE_BLUE "), row);
         assertTrue(row.contains(" 0xffff888100a2b3c0 "), row);

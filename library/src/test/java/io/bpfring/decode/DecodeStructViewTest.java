@@ -30,7 +30,8 @@ class DecodeStructViewTest {
         assertEquals(4_000_000_000L, SAMPLE.field("u32").getLong(RECORD));
         assertEquals(-1L, SAMPLE.field("u64").getLong(RECORD), "raw bits of 2^64-1");
         assertEquals(new BigInteger("18446744073709551615"), SAMPLE.field("u64").getBigInteger(RECORD));
-        assertEquals(new BigInteger("338770000845734292516042252062085074415"), SAMPLE.field("u128").getBigInteger(RECORD));
+        assertEquals(new BigInteger("338770000845734292516042252062085074415"),
+                SAMPLE.field("u128").getBigInteger(RECORD));
         assertEquals(BigInteger.ONE.shiftLeft(100).negate(), SAMPLE.field("s128").getBigInteger(RECORD));
         assertTrue(SAMPLE.field("flag").getBoolean(RECORD));
         assertEquals("DECODE_BLUE", SAMPLE.field("color").getString(RECORD));
