@@ -1,7 +1,7 @@
 package io.bpfring.cli;
 
+import io.bpfring.bpf.Platform;
 import io.bpfring.ring.RingLayout;
-import io.bpfring.sys.Sys;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -120,7 +120,7 @@ public final class Sizes {
         @Override
         public Integer convert(String text) {
             long size = parseBytes(text, MAX_RING);
-            long page = Sys.pageSize();
+            long page = Platform.pageSize();
             if (!RingLayout.isValidSize(size, page)) {
                 long suggestion = size <= page ? page : Long.highestOneBit(size - 1) << 1;
                 throw new TypeConversionException("'" + text + "' is not a power of 2 and a multiple of the page size ("
@@ -134,7 +134,7 @@ public final class Sizes {
     public static final class PerfPages implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            long page = Sys.pageSize();
+            long page = Platform.pageSize();
             long max = MAX_PERF_BUFFER / page;
             long pages = wholeNumber(text);
             if (pages < 1 || pages > max || Long.bitCount(pages) != 1) {

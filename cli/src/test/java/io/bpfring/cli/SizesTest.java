@@ -1,6 +1,6 @@
 package io.bpfring.cli;
 
-import io.bpfring.sys.Sys;
+import io.bpfring.bpf.Platform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import picocli.CommandLine.TypeConversionException;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SizesTest {
-    private static final long PAGE = Sys.pageSize();
+    private static final long PAGE = Platform.pageSize();
 
     private static void assertRejected(String message, Executable parse) {
         assertEquals(message, assertThrows(TypeConversionException.class, parse).getMessage());

@@ -1,6 +1,7 @@
 package io.bpfring.perf;
 
 import io.bpfring.CorruptRingException;
+import io.bpfring.internal.RecordViews;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.PerfEvent;
 
@@ -25,11 +26,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class PerfRingConsumer {
     /** Offsets in {@code struct perf_event_mmap_page}. */
-    public static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
-    public static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
+    private static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
+    private static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
     /** Record types. */
-    public static final int PERF_RECORD_LOST = 2;
-    public static final int PERF_RECORD_SAMPLE = 9;
+    private static final int PERF_RECORD_LOST = 2;
+    private static final int PERF_RECORD_SAMPLE = 9;
     private static final int HEADER_SIZE = (int) PerfEvent.Header.LAYOUT.byteSize();
     /** A sample body starts with the u32 size of its raw data. */
     private static final int RAW_SIZE_FIELD = (int) (PerfEvent.RawSample.DATA - PerfEvent.RawSample.SIZE);
@@ -37,6 +38,7 @@ public final class PerfRingConsumer {
     private static final int LOST_OFFSET = (int) PerfEvent.Lost.LOST;
     private static final int MAX_RECORD = 0xffff;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final RecordViews.Access VIEWS = RecordViews.access();
 
     private final MemorySegment meta;
     private final MemorySegment data;
@@ -57,8 +59,8 @@ public final class PerfRingConsumer {
         this.meta = meta;
         this.data = data;
         this.size = size;
-        this.inPlace = new RecordView(data);
-        this.copied = new RecordView(scratch);
+        this.inPlace = VIEWS.over(data);
+        this.copied = VIEWS.over(scratch);
     }
 
     /**
@@ -105,7 +107,7 @@ public final class PerfRingConsumer {
             boolean goOn = true;
             try {
                 if (raw >= 0) {
-                    view.set(at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
+                    VIEWS.point(view, at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
                     goOn = handler.onSample(view);
                     delivered++;
                 } else if (type == PERF_RECORD_LOST && recordSize >= LOST_OFFSET + 8) {
@@ -121,11 +123,6 @@ public final class PerfRingConsumer {
             }
         }
         return delivered;
-    }
-
-    /** Whether records wait to be read. */
-    public boolean hasRecords() {
-        return (long) LONG.getAcquire(meta, DATA_HEAD) != tail();
     }
 
     public long head() {
