@@ -70,6 +70,9 @@ public final class PerfRingConsumer {
      * @return the number of samples delivered
      */
     public int consume(PerfRecordHandler handler, long limit) {
+        // Pairs with the kernel's smp_wmb() before its store of data_head in perf_output_put_handle
+        // (barriers B and C of kernel/events/ring_buffer.c): the records before the head are
+        // written.
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = tail();
         if (head - tail > size || head - tail < 0) {
@@ -116,6 +119,8 @@ public final class PerfRingConsumer {
             } finally {
                 // A record the handler threw on counts as consumed, as in the ring buffer.
                 tail += recordSize;
+                // Barrier D: pairs with the kernel's load of data_tail and smp_mb() in
+                // perf_output_begin (A): the record is read before the kernel may write over it.
                 LONG.setRelease(meta, DATA_TAIL, tail);
             }
             if (!goOn) {
@@ -126,10 +131,12 @@ public final class PerfRingConsumer {
     }
 
     public long head() {
+        // Pairs with the kernel's store of data_head after smp_wmb() in perf_output_put_handle.
         return (long) LONG.getAcquire(meta, DATA_HEAD);
     }
 
     public long tail() {
+        // Pairs with this consumer's release of data_tail; only this consumer writes it.
         return (long) LONG.getAcquire(meta, DATA_TAIL);
     }
 

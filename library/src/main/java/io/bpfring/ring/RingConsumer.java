@@ -112,6 +112,9 @@ public final class RingConsumer {
         int delivered = 0;
         while (delivered < limit && mayHoldRecord(cons)) {
             long offset = cons & mask;
+            // Pairs with the producer's store of the header without BUSY: the kernel's
+            // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload written
+            // before it is visible after it.
             int header = (int) INT.getAcquire(data, offset);
             if ((header & BUSY_BIT) != 0) {
                 break;
@@ -122,6 +125,9 @@ public final class RingConsumer {
             long record = cons;
             cons += span;
             if ((header & DISCARD_BIT) != 0) {
+                // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
+                // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before
+                // its space is given back.
                 LONG.setRelease(consumerPos, 0L, cons);
                 continue;
             }
@@ -131,6 +137,9 @@ public final class RingConsumer {
             try {
                 goOn = handler.onRecord(view);
             } finally {
+                // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
+                // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before
+                // its space is given back.
                 LONG.setRelease(consumerPos, 0L, cons);
             }
             if (!goOn) {
@@ -167,6 +176,10 @@ public final class RingConsumer {
                     start = cons;
                 }
                 long offset = cons & mask;
+                // Pairs with the producer's store of the header without BUSY: the kernel's
+                // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload
+                // written before it is visible after it. In reclaimed space the header is the only
+                // sign of a record: the claim may have moved the producer position long before.
                 int header = (int) INT.getAcquire(data, offset);
                 if ((header & BUSY_BIT) != 0) {
                     break;
@@ -197,6 +210,9 @@ public final class RingConsumer {
     /** Hands the space of consumed records from {@code from} to {@code to} back to producers. */
     private void release(long from, long to) {
         reclaim(from, to);
+        // Pairs with the producers' acquire of the consumer position (RingProducer.refreshRoom; the
+        // kernel's __bpf_ringbuf_reserve): the space is read and reclaimed before producers may
+        // claim it.
         LONG.setRelease(consumerPos, 0L, to);
     }
 
@@ -243,6 +259,8 @@ public final class RingConsumer {
 
     /** The producer position, read with acquire semantics and checked against {@code cons}. */
     private long producerPosition(long cons) {
+        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
+        // RingProducer's reserve): the BUSY headers of the records before it are written.
         long prod = (long) LONG.getAcquire(producerPos, 0L);
         checkPositions(cons, prod);
         return prod;
@@ -263,12 +281,20 @@ public final class RingConsumer {
      * read stale positions and a record waits with no wake-up.
      */
     public boolean hasCommittedRecord() {
+        // Pairs with the full barrier of the kernel's xchg(&hdr->len) in bpf_ringbuf_commit, which
+        // comes before its smp_load_acquire(&rb->consumer_pos): either this sees the commit, or the
+        // kernel sees the published position and wakes the consumer.
         VarHandle.fullFence();
         long cons = consumerPosition();
+        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
+        // RingProducer's reserve): the BUSY headers of the records before it are written.
         long prod = (long) LONG.getAcquire(producerPos, 0L);
         if (cons == prod) {
             return false;
         }
+        // Pairs with the producer's store of the header without BUSY: the kernel's xchg(&hdr->len)
+        // in bpf_ringbuf_commit, or RingProducer.finish. The payload written before it is visible
+        // after it.
         int header = (int) INT.getAcquire(data, cons & mask);
         return (header & BUSY_BIT) == 0;
     }
@@ -280,10 +306,15 @@ public final class RingConsumer {
      */
     public int reservedBy() {
         long cons = consumerPosition();
+        // Pairs with the locking producer's release of the producer position
+        // (RingProducer.reserveLocked), after it wrote the header with its id.
         if (cons == (long) LONG.getAcquire(producerPos, 0L)) {
             return 0;
         }
         long offset = cons & mask;
+        // Pairs with the producer's store of the header without BUSY: the kernel's xchg(&hdr->len)
+        // in bpf_ringbuf_commit, or RingProducer.finish. The payload written before it is visible
+        // after it.
         int header = (int) INT.getAcquire(data, offset);
         return (header & BUSY_BIT) != 0 ? data.get(JAVA_INT, offset + 4) : 0;
     }
@@ -297,16 +328,22 @@ public final class RingConsumer {
      */
     public boolean discardAbandoned(int producerId) {
         long offset = consumerPosition() & mask;
+        // Pairs with the producer's commit (RingProducer.finish); the compare-and-set below races
+        // it, and exactly one of the two changes the header.
         int header = (int) INT.getAcquire(data, offset);
         return (header & BUSY_BIT) != 0 && data.get(JAVA_INT, offset + 4) == producerId
                 && INT.compareAndSet(data, offset, header, (header & ~BUSY_BIT) | DISCARD_BIT);
     }
 
     public long consumerPosition() {
+        // Pairs with this consumer's release of its position: another thread may ask for it. The
+        // kernel's producer reads the same word with smp_load_acquire.
         return (long) LONG.getAcquire(consumerPos, 0L);
     }
 
     public long producerPosition() {
+        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
+        // RingProducer's reserve).
         return (long) LONG.getAcquire(producerPos, 0L);
     }
 
