@@ -38,7 +38,7 @@ public final class PerfRingConsumer {
     private static final int LOST_OFFSET = (int) PerfEvent.Lost.LOST;
     private static final int MAX_RECORD = 0xffff;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
-    private static final RecordViews.Access VIEWS = RecordViews.access();
+    private static final RecordViews.Access<RecordView> VIEWS = RecordViews.access(RecordView.class);
 
     private final MemorySegment meta;
     private final MemorySegment data;

@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class RecordView extends RecordViewPlace {
     static {
-        RecordViews.grant(new RecordViews.Access() {
+        RecordViews.grant(new RecordViews.Access<RecordView>() {
             @Override
             public RecordView over(MemorySegment data) {
                 return new RecordView(data);
