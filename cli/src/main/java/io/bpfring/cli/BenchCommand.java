@@ -9,7 +9,6 @@ import io.bpfring.bench.BenchResult;
 import io.bpfring.bench.KernelBench;
 import io.bpfring.bench.Mode;
 import io.bpfring.bench.Notify;
-import io.bpfring.cli.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -3,13 +3,12 @@ package io.bpfring.cli;
 import io.bpfring.bench.mpsc.Contender;
 import io.bpfring.bench.mpsc.Interleaved;
 import io.bpfring.bench.mpsc.Structure;
-import io.bpfring.cli.Sizes;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
