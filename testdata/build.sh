@@ -60,6 +60,7 @@ objects=(
 	tcx
 	unsupported
 	lifecycle
+	decode
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"

@@ -29,7 +29,7 @@ load() { # object [extra bpftool args...]
 mkdir -p "$pins"
 for obj in execsnoop_perfbuf.bpf.o execsnoop_ringbuf_output.bpf.o \
 	execsnoop_ringbuf_reserve.bpf.o globals.bpf.o subprogs.bpf.o core.bpf.o \
-	sections.bpf.o linked.bpf.o lifecycle.bpf.o; do
+	sections.bpf.o linked.bpf.o lifecycle.bpf.o decode.bpf.o; do
 	load "$obj" || status=1
 done
 # globals.bpf.o pins one map by name at the default place.

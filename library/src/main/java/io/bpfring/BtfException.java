@@ -5,4 +5,8 @@ public non-sealed class BtfException extends BpfException {
     public BtfException(String message) {
         super(message);
     }
+
+    public BtfException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -7,6 +7,7 @@ public final class Errno {
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
     public static final int EIO = 5;
+    public static final int ENXIO = 6;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -22,6 +23,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
+    public static final int ENOTSOCK = 88;
     public static final int ETIMEDOUT = 110;
     public static final int EOPNOTSUPP = 95;
     /** The kernel-internal "not supported" that BPF map operations leak to user space. */
@@ -38,6 +40,7 @@ public final class Errno {
             case ESRCH -> "ESRCH";
             case EINTR -> "EINTR";
             case EIO -> "EIO";
+            case ENXIO -> "ENXIO";
             case E2BIG -> "E2BIG";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
@@ -53,6 +56,7 @@ public final class Errno {
             case ENOSPC -> "ENOSPC";
             case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";
+            case ENOTSOCK -> "ENOTSOCK";
             case ETIMEDOUT -> "ETIMEDOUT";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case ENOTSUPP -> "ENOTSUPP";
@@ -70,6 +74,7 @@ public final class Errno {
             case ESRCH -> "no such process";
             case EINTR -> "interrupted by a signal: try again";
             case EIO -> "I/O error in the kernel";
+            case ENXIO -> "no such device or address";
             case E2BIG -> "too big: a size or count exceeds what the kernel allows";
             case EBADF -> "bad file descriptor: the object was already closed";
             case EAGAIN -> "resource temporarily unavailable: try again";
@@ -86,6 +91,7 @@ public final class Errno {
             case ENOSPC -> "no space left: the buffer or map is full";
             case ERANGE -> "result out of range";
             case ENOSYS -> "the kernel lacks this system call: it needs CONFIG_BPF_SYSCALL";
+            case ENOTSOCK -> "the file descriptor is not a socket";
             case ETIMEDOUT -> "timed out";
             case EOPNOTSUPP, ENOTSUPP -> "not supported by this kernel or object type";
             default -> "see errno(3)";

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The layers of docs/architecture.md, from the sources' imports: each package uses only the
- * packages below it, so there is no cycle; the bench and the CLI use the exported packages only.
+ * packages below it, so there is no cycle but the one named below; the bench and the CLI use
+ * the exported packages only.
  */
 class LayersTest {
     private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().getParent();
@@ -36,12 +37,21 @@ class LayersTest {
             Map.entry("io.bpfring.asm", Set.of("io.bpfring.sys")),
             Map.entry("io.bpfring.elf", Set.of()),
             Map.entry("io.bpfring.btf", Set.of()),
-            Map.entry("io.bpfring.bpf", Set.of("io.bpfring.sys", "io.bpfring.ring", "io.bpfring.asm")),
+            Map.entry("io.bpfring.dwarf", Set.of("io.bpfring.elf", "io.bpfring.btf")),
+            Map.entry("io.bpfring.decode", Set.of("io.bpfring.btf", "io.bpfring.ring")),
+            // The one cycle, to break: Tracepoint.attach returns a link.Link (link.Tracepoints
+            // attaches), and link builds on bpf. Any other is caught.
+            Map.entry("io.bpfring.bpf", Set.of("io.bpfring.sys", "io.bpfring.ring", "io.bpfring.asm",
+                    "io.bpfring.link")),
+            Map.entry("io.bpfring.link", Set.of("io.bpfring.sys", "io.bpfring.bpf", "io.bpfring.btf",
+                    "io.bpfring.elf")),
+            Map.entry("io.bpfring.object", Set.of("io.bpfring.sys", "io.bpfring.bpf", "io.bpfring.btf",
+                    "io.bpfring.elf", "io.bpfring.link")),
             Map.entry("io.bpfring.ringbuf", Set.of("io.bpfring.sys", "io.bpfring.internal", "io.bpfring.ring",
                     "io.bpfring.bpf")),
             Map.entry("io.bpfring.perf", Set.of("io.bpfring.sys", "io.bpfring.internal", "io.bpfring.ring",
                     "io.bpfring.bpf")),
-            Map.entry("io.bpfring.memring", Set.of("io.bpfring.sys", "io.bpfring.ring")));
+            Map.entry("io.bpfring.memring", Set.of("io.bpfring.sys", "io.bpfring.internal", "io.bpfring.ring")));
 
     @Test
     void eachPackageUsesOnlyThePackagesBelowIt() {

@@ -99,23 +99,107 @@ public final class BpfMap implements MapFd, AutoCloseable {
 
     /** Creates a map of any type the kernel knows. Sizes are checked by the kernel except the ring's. */
     public static BpfMap create(MapType type, String name, int keySize, int valueSize, int maxEntries, int flags) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("map name '" + name
-                    + "' must be at most 15 characters of letters, digits, '_' and '.'");
+        return builder(type, name).keySize(keySize).valueSize(valueSize).maxEntries(maxEntries).flags(flags).create();
+    }
+
+    /** A map described field by field, for what the short-hand factories leave out (BTF types, inner maps, NUMA). */
+    public static Builder builder(MapType type, String name) {
+        return new Builder(type, name);
+    }
+
+    /** The fields of BPF_MAP_CREATE; unset ones are 0. */
+    public static final class Builder {
+        private final MapType type;
+        private final String name;
+        private int keySize;
+        private int valueSize;
+        private int maxEntries;
+        private int flags;
+        private int numaNode;
+        private long mapExtra;
+        private int innerMapFd;
+        private int btfFd;
+        private int btfKeyTypeId;
+        private int btfValueTypeId;
+
+        private Builder(MapType type, String name) {
+            this.type = type;
+            this.name = name;
         }
-        if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
-            checkRingSize(maxEntries);
+
+        public Builder keySize(int keySize) {
+            this.keySize = keySize;
+            return this;
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = BpfAttr.allocate(arena);
-            BpfAttr.MapCreate.MAP_TYPE.set(attr, type.id());
-            BpfAttr.MapCreate.KEY_SIZE.set(attr, keySize);
-            BpfAttr.MapCreate.VALUE_SIZE.set(attr, valueSize);
-            BpfAttr.MapCreate.MAX_ENTRIES.set(attr, maxEntries);
-            BpfAttr.MapCreate.MAP_FLAGS.set(attr, flags);
-            BpfAttr.MapCreate.MAP_NAME.setString(attr, name);
-            int fd = Sys.bpf(Cmd.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE " + type + " '" + name + "')");
-            return new BpfMap(fd, type, keySize, valueSize, maxEntries, name);
+
+        public Builder valueSize(int valueSize) {
+            this.valueSize = valueSize;
+            return this;
+        }
+
+        public Builder maxEntries(int maxEntries) {
+            this.maxEntries = maxEntries;
+            return this;
+        }
+
+        /** {@code map_flags}, e.g. {@code BPF_F_NO_PREALLOC} or {@code BPF_F_RDONLY_PROG}. */
+        public Builder flags(int flags) {
+            this.flags = flags;
+            return this;
+        }
+
+        /** The NUMA node; the kernel reads it only with {@code BPF_F_NUMA_NODE} in the flags. */
+        public Builder numaNode(int numaNode) {
+            this.numaNode = numaNode;
+            return this;
+        }
+
+        public Builder mapExtra(long mapExtra) {
+            this.mapExtra = mapExtra;
+            return this;
+        }
+
+        /** A map of the inner maps' kind, for an array or hash of maps. */
+        public Builder innerMap(BpfMap inner) {
+            this.innerMapFd = inner.fd();
+            return this;
+        }
+
+        /** Key and value types in loaded BTF; a type id of 0 means none. */
+        public Builder btf(int btfFd, int keyTypeId, int valueTypeId) {
+            this.btfFd = btfFd;
+            this.btfKeyTypeId = keyTypeId;
+            this.btfValueTypeId = valueTypeId;
+            return this;
+        }
+
+        public BpfMap create() {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("map name '" + name
+                        + "' must be at most 15 characters of letters, digits, '_' and '.'");
+            }
+            if (type == MapType.RINGBUF || type == MapType.USER_RINGBUF) {
+                checkRingSize(maxEntries);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment attr = BpfAttr.allocate(arena);
+                BpfAttr.MapCreate.MAP_TYPE.set(attr, type.id());
+                BpfAttr.MapCreate.KEY_SIZE.set(attr, keySize);
+                BpfAttr.MapCreate.VALUE_SIZE.set(attr, valueSize);
+                BpfAttr.MapCreate.MAX_ENTRIES.set(attr, maxEntries);
+                BpfAttr.MapCreate.MAP_FLAGS.set(attr, flags);
+                BpfAttr.MapCreate.NUMA_NODE.set(attr, numaNode);
+                BpfAttr.MapCreate.MAP_EXTRA.set(attr, mapExtra);
+                BpfAttr.MapCreate.INNER_MAP_FD.set(attr, innerMapFd);
+                if (btfKeyTypeId != 0 || btfValueTypeId != 0) {
+                    BpfAttr.MapCreate.BTF_FD.set(attr, btfFd);
+                    BpfAttr.MapCreate.BTF_KEY_TYPE_ID.set(attr, btfKeyTypeId);
+                    BpfAttr.MapCreate.BTF_VALUE_TYPE_ID.set(attr, btfValueTypeId);
+                }
+                BpfAttr.MapCreate.MAP_NAME.setString(attr, name);
+                int fd = Sys.bpf(Cmd.MAP_CREATE, attr, "bpf(BPF_MAP_CREATE " + type + " '" + name + "')");
+                return new BpfMap(fd, type, keySize, valueSize, maxEntries, name);
+            }
         }
     }
 
@@ -136,16 +220,9 @@ public final class BpfMap implements MapFd, AutoCloseable {
             BpfAttr.Obj.PATHNAME.set(attr, arena.allocateFrom(path.toString()).address());
             fd = Sys.bpf(Cmd.OBJ_GET, attr, "bpf(BPF_OBJ_GET " + path + ")");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(BpfInfo.Map.LAYOUT);
-            MemorySegment attr = BpfAttr.allocate(arena);
-            BpfAttr.Info.BPF_FD.set(attr, fd);
-            BpfAttr.Info.INFO_LEN.set(attr, (int) info.byteSize());
-            BpfAttr.Info.INFO.set(attr, info.address());
-            Sys.bpf(Cmd.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD " + path + ")");
-            return new BpfMap(fd, MapType.of((int) BpfInfo.Map.TYPE.get(info)), (int) BpfInfo.Map.KEY_SIZE.get(info),
-                    (int) BpfInfo.Map.VALUE_SIZE.get(info), (int) BpfInfo.Map.MAX_ENTRIES.get(info),
-                    BpfInfo.Map.NAME.getString(info));
+        try {
+            Info info = info(fd, path.toString());
+            return new BpfMap(fd, info.type(), info.keySize(), info.valueSize(), info.maxEntries(), info.name());
         } catch (RuntimeException e) {
             Sys.close(fd);
             throw e;
@@ -160,6 +237,44 @@ public final class BpfMap implements MapFd, AutoCloseable {
             BpfAttr.Obj.PATHNAME.set(attr, arena.allocateFrom(path.toString()).address());
             BpfAttr.Obj.BPF_FD.set(attr, fd());
             Sys.bpf(Cmd.OBJ_PIN, attr, "bpf(BPF_OBJ_PIN " + path + ")");
+        }
+    }
+
+    /**
+     * Makes the map read-only for system calls (BPF_MAP_FREEZE); programs may still write it
+     * unless it was created with {@code BPF_F_RDONLY_PROG}.
+     */
+    public void freeze() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.MapElem.MAP_FD.set(attr, fd());
+            Sys.bpf(Cmd.MAP_FREEZE, attr, "bpf(BPF_MAP_FREEZE '" + name + "')");
+        }
+    }
+
+    /** What the kernel says about the map (BPF_OBJ_GET_INFO_BY_FD). */
+    public Info info() {
+        return info(fd(), name);
+    }
+
+    /** The kernel's {@code struct bpf_map_info}, the fields a loader compares. */
+    public record Info(MapType type, int id, int keySize, int valueSize, int maxEntries, int flags, long mapExtra,
+                       String name, int btfId) {
+    }
+
+    private static Info info(int fd, String what) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(BpfInfo.Map.LAYOUT);
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.Info.BPF_FD.set(attr, fd);
+            BpfAttr.Info.INFO_LEN.set(attr, (int) info.byteSize());
+            BpfAttr.Info.INFO.set(attr, info.address());
+            Sys.bpf(Cmd.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD " + what + ")");
+            return new Info(MapType.of((int) BpfInfo.Map.TYPE.get(info)), (int) BpfInfo.Map.ID.get(info),
+                    (int) BpfInfo.Map.KEY_SIZE.get(info), (int) BpfInfo.Map.VALUE_SIZE.get(info),
+                    (int) BpfInfo.Map.MAX_ENTRIES.get(info), (int) BpfInfo.Map.MAP_FLAGS.get(info),
+                    (long) BpfInfo.Map.MAP_EXTRA.get(info), BpfInfo.Map.NAME.getString(info),
+                    (int) BpfInfo.Map.BTF_ID.get(info));
         }
     }
 

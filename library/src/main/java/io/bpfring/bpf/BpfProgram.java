@@ -51,10 +51,6 @@ public final class BpfProgram implements AutoCloseable {
 
     /** Loads a program of several functions, starting at the given instructions (with BTF func_info). */
     private static BpfProgram load(ProgramType type, String name, List<Insn> insns, Map<Integer, String> functions) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("program name '" + name
-                    + "' must be at most 15 characters of letters, digits, '_' and '.'");
-        }
         if (insns.isEmpty()) {
             throw new IllegalArgumentException("program '" + name + "' has no instructions");
         }
@@ -63,16 +59,12 @@ public final class BpfProgram implements AutoCloseable {
             for (int i = 0; i < insns.size(); i++) {
                 insns.get(i).encode(code, i);
             }
-            MemorySegment attr = BpfAttr.allocate(arena);
-            BpfAttr.ProgLoad.PROG_TYPE.set(attr, type.id());
-            BpfAttr.ProgLoad.INSN_CNT.set(attr, insns.size());
-            BpfAttr.ProgLoad.INSNS.set(attr, code.address());
-            BpfAttr.ProgLoad.LICENSE.set(attr, arena.allocateFrom("GPL").address());
-            BpfAttr.ProgLoad.PROG_FLAGS.set(attr, type.loadFlags());
-            BpfAttr.ProgLoad.PROG_NAME.setString(attr, name);
-            int btf = -1;
-            if (!functions.isEmpty()) {
-                btf = FunctionBtf.load(List.copyOf(functions.values()));
+            Builder builder = builder(type, name).instructions(code);
+            if (functions.isEmpty()) {
+                return builder.load();
+            }
+            int btf = FunctionBtf.load(List.copyOf(functions.values()));
+            try {
                 MemorySegment funcInfo = arena.allocate(BpfAttr.FuncInfo.LAYOUT, functions.size());
                 long i = 0;
                 for (int start : functions.keySet()) {
@@ -80,16 +72,144 @@ public final class BpfProgram implements AutoCloseable {
                     BpfAttr.FuncInfo.TYPE_ID.set(funcInfo, i, (int) (2 + i)); // FUNC types follow the prototype
                     i++;
                 }
-                BpfAttr.ProgLoad.PROG_BTF_FD.set(attr, btf);
-                BpfAttr.ProgLoad.FUNC_INFO_REC_SIZE.set(attr, (int) BpfAttr.FuncInfo.LAYOUT.byteSize());
-                BpfAttr.ProgLoad.FUNC_INFO.set(attr, funcInfo.address());
-                BpfAttr.ProgLoad.FUNC_INFO_CNT.set(attr, functions.size());
-            }
-            try {
-                return loadWithLog(attr, arena, name, type);
+                return builder.btf(btf).funcInfo(funcInfo, (int) BpfAttr.FuncInfo.LAYOUT.byteSize()).load();
             } finally {
                 Sys.close(btf); // the program holds its own reference
             }
+        }
+    }
+
+    /** A program described field by field: raw instructions, BTF, attach types (what an object loader needs). */
+    public static Builder builder(ProgramType type, String name) {
+        return new Builder(type, name);
+    }
+
+    /** The fields of BPF_PROG_LOAD; unset ones are 0. */
+    public static final class Builder {
+        private final ProgramType type;
+        private final String name;
+        private MemorySegment insns;
+        private String license = "GPL";
+        private int kernVersion;
+        private int flags;
+        private AttachType expectedAttachType;
+        private int attachBtfId;
+        private int attachBtfObjFd;
+        private int btfFd;
+        private MemorySegment funcInfo;
+        private int funcInfoSize;
+        private MemorySegment lineInfo;
+        private int lineInfoSize;
+
+        private Builder(ProgramType type, String name) {
+            this.type = type;
+            this.name = name;
+        }
+
+        /** The code: {@code struct bpf_insn} records, 8 bytes each; copied at {@link #load()}. */
+        public Builder instructions(MemorySegment insns) {
+            this.insns = insns;
+            return this;
+        }
+
+        /** The license the helpers check ("GPL" unless set). */
+        public Builder license(String license) {
+            this.license = license;
+            return this;
+        }
+
+        /** {@code kern_version}, which only old kernels check (for kprobes). */
+        public Builder kernVersion(int kernVersion) {
+            this.kernVersion = kernVersion;
+            return this;
+        }
+
+        /** {@code prog_flags}, e.g. {@code BPF_F_SLEEPABLE}; the type's own flags are added. */
+        public Builder flags(int flags) {
+            this.flags = flags;
+            return this;
+        }
+
+        public Builder expectedAttachType(AttachType expectedAttachType) {
+            this.expectedAttachType = expectedAttachType;
+            return this;
+        }
+
+        /** The kernel BTF type to attach to (fentry, tp_btf, lsm, iter), and the BTF object holding it (0: vmlinux). */
+        public Builder attachBtf(int objectFd, int typeId) {
+            this.attachBtfObjFd = objectFd;
+            this.attachBtfId = typeId;
+            return this;
+        }
+
+        /** The program's loaded BTF, which func_info and line_info refer to. */
+        public Builder btf(int btfFd) {
+            this.btfFd = btfFd;
+            return this;
+        }
+
+        /** {@code bpf_func_info} records of {@code recordSize} bytes: each function's first instruction and type. */
+        public Builder funcInfo(MemorySegment records, int recordSize) {
+            this.funcInfo = records;
+            this.funcInfoSize = recordSize;
+            return this;
+        }
+
+        /** {@code bpf_line_info} records of {@code recordSize} bytes: the source line of instructions, for the log. */
+        public Builder lineInfo(MemorySegment records, int recordSize) {
+            this.lineInfo = records;
+            this.lineInfoSize = recordSize;
+            return this;
+        }
+
+        /**
+         * Loads the program.
+         *
+         * @throws VerifierException when the verifier refuses it, with the verifier's log
+         */
+        public BpfProgram load() {
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("program name '" + name
+                        + "' must be at most 15 characters of letters, digits, '_' and '.'");
+            }
+            if (insns == null || insns.byteSize() == 0 || insns.byteSize() % Insn.SIZE != 0) {
+                throw new IllegalArgumentException("program '" + name + "' has no instructions or a partial one ("
+                        + (insns == null ? 0 : insns.byteSize()) + " bytes)");
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment attr = BpfAttr.allocate(arena);
+                BpfAttr.ProgLoad.PROG_TYPE.set(attr, type.id());
+                BpfAttr.ProgLoad.INSN_CNT.set(attr, (int) (insns.byteSize() / Insn.SIZE));
+                BpfAttr.ProgLoad.INSNS.set(attr, copy(arena, insns).address());
+                BpfAttr.ProgLoad.LICENSE.set(attr, arena.allocateFrom(license).address());
+                BpfAttr.ProgLoad.KERN_VERSION.set(attr, kernVersion);
+                BpfAttr.ProgLoad.PROG_FLAGS.set(attr, flags | type.loadFlags());
+                BpfAttr.ProgLoad.PROG_NAME.setString(attr, name);
+                if (expectedAttachType != null) {
+                    BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.set(attr, expectedAttachType.id());
+                }
+                BpfAttr.ProgLoad.ATTACH_BTF_ID.set(attr, attachBtfId);
+                BpfAttr.ProgLoad.ATTACH_BTF_OBJ_FD.set(attr, attachBtfObjFd);
+                if (btfFd > 0) {
+                    BpfAttr.ProgLoad.PROG_BTF_FD.set(attr, btfFd);
+                }
+                if (funcInfo != null && funcInfo.byteSize() > 0) {
+                    BpfAttr.ProgLoad.FUNC_INFO_REC_SIZE.set(attr, funcInfoSize);
+                    BpfAttr.ProgLoad.FUNC_INFO.set(attr, copy(arena, funcInfo).address());
+                    BpfAttr.ProgLoad.FUNC_INFO_CNT.set(attr, (int) (funcInfo.byteSize() / funcInfoSize));
+                }
+                if (lineInfo != null && lineInfo.byteSize() > 0) {
+                    BpfAttr.ProgLoad.LINE_INFO_REC_SIZE.set(attr, lineInfoSize);
+                    BpfAttr.ProgLoad.LINE_INFO.set(attr, copy(arena, lineInfo).address());
+                    BpfAttr.ProgLoad.LINE_INFO_CNT.set(attr, (int) (lineInfo.byteSize() / lineInfoSize));
+                }
+                return loadWithLog(attr, arena, name, type);
+            }
+        }
+
+        /** The kernel reads native memory: heap segments are copied, native ones passed as they are. */
+        private static MemorySegment copy(Arena arena, MemorySegment data) {
+            return data.isNative() ? data : arena.allocate(data.byteSize(), 8).copyFrom(data);
         }
     }
 
@@ -107,7 +227,10 @@ public final class BpfProgram implements AutoCloseable {
             }
             String text = log.getString(0).strip();
             if (text.isEmpty()) {
-                throw new SyscallException("bpf(BPF_PROG_LOAD '" + name + "')", -fd);
+                AttachType attach = AttachType.of((int) BpfAttr.ProgLoad.EXPECTED_ATTACH_TYPE.get(attr));
+                String call = "bpf(BPF_PROG_LOAD '" + name + "')";
+                String refused = LoadRefusal.advice(type, attach, -fd);
+                throw refused == null ? new SyscallException(call, -fd) : new SyscallException(call, -fd, refused);
             }
             throw new VerifierException(name, -fd, text);
         }
@@ -141,6 +264,24 @@ public final class BpfProgram implements AutoCloseable {
                 BpfAttr.TestRun.CPU.set(attr, cpu);
             }
             Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "'" + (cpu >= 0 ? " on CPU " + cpu : "") + ")");
+            return (int) BpfAttr.TestRun.RETVAL.get(attr);
+        }
+    }
+
+    /**
+     * Runs the program once with {@code data} as its packet (BPF_PROG_TEST_RUN {@code data_in}),
+     * for program types that take one: XDP, socket filters, tc, cgroup skb.
+     *
+     * @return the program's return value
+     */
+    public int testRunData(byte[] data) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.TestRun.PROG_FD.set(attr, fd());
+            BpfAttr.TestRun.DATA_SIZE_IN.set(attr, data.length);
+            BpfAttr.TestRun.DATA_IN.set(attr, arena.allocateFrom(JAVA_BYTE, data).address());
+            Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "' with " + data.length
+                    + " bytes of data)");
             return (int) BpfAttr.TestRun.RETVAL.get(attr);
         }
     }

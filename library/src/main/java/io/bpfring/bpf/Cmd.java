@@ -13,6 +13,7 @@ final class Cmd {
     static final int PROG_TEST_RUN = 10;
     static final int OBJ_GET_INFO_BY_FD = 15;
     static final int BTF_LOAD = 18;
+    static final int MAP_FREEZE = 22;
     static final int LINK_CREATE = 28;
 
     private Cmd() {

@@ -1,18 +1,10 @@
 package io.bpfring.bpf;
 
-import io.bpfring.SyscallException;
-import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Sys;
-
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * The least BTF a program with several functions needs: the verifier wants a {@code func_info}
@@ -46,21 +38,6 @@ final class FunctionBtf {
         blob.putShort((short) MAGIC).put((byte) 1).put((byte) 0).putInt(HEADER_SIZE)
                 .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(stringBytes.length)
                 .put(types.array()).put(stringBytes);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment btf = arena.allocateFrom(JAVA_BYTE, blob.array());
-            MemorySegment log = arena.allocate(64 * 1024);
-            MemorySegment attr = BpfAttr.allocate(arena);
-            BpfAttr.BtfLoad.BTF.set(attr, btf.address());
-            BpfAttr.BtfLoad.BTF_LOG_BUF.set(attr, log.address());
-            BpfAttr.BtfLoad.BTF_SIZE.set(attr, (int) btf.byteSize());
-            BpfAttr.BtfLoad.BTF_LOG_SIZE.set(attr, (int) log.byteSize());
-            BpfAttr.BtfLoad.BTF_LOG_LEVEL.set(attr, 1);
-            int fd = Sys.bpfOrErrno(Cmd.BTF_LOAD, attr);
-            if (fd < 0) {
-                throw new SyscallException("bpf(BPF_BTF_LOAD)", -fd,
-                        "the kernel refused the functions' BTF: " + log.getString(0).strip());
-            }
-            return fd;
-        }
+        return LoadedBtf.loadFd(blob.array());
     }
 }

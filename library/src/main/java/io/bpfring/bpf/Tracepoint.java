@@ -1,12 +1,10 @@
 package io.bpfring.bpf;
 
-import io.bpfring.sys.BpfAttr;
-import io.bpfring.sys.Sys;
+import io.bpfring.link.Link;
+import io.bpfring.link.Tracepoints;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.regex.Pattern;
 public final class Tracepoint {
     private static final Pattern FIELD = Pattern.compile(
             "\\s*field:(.+?);\\s*offset:(\\d+);\\s*size:(\\d+);\\s*signed:(\\d+);.*");
-    private static final int PERF_TYPE_TRACEPOINT = 2;
 
     /** One field of the tracepoint's record. */
     public record Field(String name, String type, int offset, int size, boolean signed) {
@@ -112,20 +109,7 @@ public final class Tracepoint {
      * BPF link. The program runs on every hit until the returned link is closed.
      */
     public Link attach(BpfProgram program) {
-        int perfFd = Sys.perfEventOpen(PERF_TYPE_TRACEPOINT, id, 0, 0, 1, 0,
-                "perf_event_open(tracepoint " + category + "/" + name + ")");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment attr = BpfAttr.allocate(arena);
-            BpfAttr.LinkCreate.PROG_FD.set(attr, program.fd());
-            BpfAttr.LinkCreate.TARGET_FD.set(attr, perfFd);
-            BpfAttr.LinkCreate.ATTACH_TYPE.set(attr, AttachType.PERF_EVENT.id());
-            int linkFd = Sys.bpf(Cmd.LINK_CREATE, attr,
-                    "bpf(BPF_LINK_CREATE '" + program.name() + "' to " + category + "/" + name + ")");
-            return new Link(linkFd, perfFd, category + "/" + name);
-        } catch (RuntimeException e) {
-            Sys.close(perfFd);
-            throw e;
-        }
+        return Tracepoints.attach(program, this, 0);
     }
 
     @Override

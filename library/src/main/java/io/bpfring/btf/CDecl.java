@@ -13,6 +13,9 @@ import java.util.List;
 final class CDecl {
     /** Deeper nesting of function types and anonymous bodies than real C ever has. */
     private static final int MAX_DEPTH = 64;
+    private static final int CONST = 1;
+    private static final int VOLATILE = 2;
+    private static final int RESTRICT = 4;
 
     private final Btf btf;
 
@@ -65,23 +68,23 @@ final class CDecl {
             throw new BtfException("type id " + id + ": nested more than " + MAX_DEPTH + " deep, a cycle?");
         }
         StringBuilder decl = new StringBuilder(name);
-        StringBuilder qualifiers = new StringBuilder();
+        int qualifiers = 0;
         int t = id;
         for (int steps = 0; ; steps++) {
             if (steps > btf.typeCount()) {
                 throw btf.cycle(id);
             }
             switch (btf.kind(t)) {
-                case CONST -> qualifiers.append("const ");
-                case VOLATILE -> qualifiers.append("volatile ");
-                case RESTRICT -> qualifiers.append("restrict ");
+                case CONST -> qualifiers |= CONST;
+                case VOLATILE -> qualifiers |= VOLATILE;
+                case RESTRICT -> qualifiers |= RESTRICT;
                 case TYPE_TAG, DECL_TAG, VAR, FUNC -> {
                     // Not part of a C type: declare what they refer to.
                 }
                 case PTR -> {
-                    String q = qualifiers.toString().strip();
+                    String q = qualifiers(qualifiers).strip();
                     decl.insert(0, q.isEmpty() ? "*" : decl.isEmpty() ? "*" + q : "*" + q + " ");
-                    qualifiers.setLength(0);
+                    qualifiers = 0;
                 }
                 case ARRAY -> {
                     parenthesise(decl);
@@ -94,7 +97,7 @@ final class CDecl {
                     decl.append('(').append(parameters((BtfType.FuncProto) btf.type(t), depth)).append(')');
                 }
                 default -> {
-                    StringBuilder out = qualifiers.append(base(t, depth, indent));
+                    StringBuilder out = new StringBuilder(qualifiers(qualifiers)).append(base(t, depth, indent));
                     if (!decl.isEmpty()) {
                         if (decl.charAt(0) != '[') {
                             out.append(' ');
@@ -106,6 +109,12 @@ final class CDecl {
             }
             t = btf.target(t);
         }
+    }
+
+    /** Qualifiers in one order whatever the order of the chain: C gives the order no meaning. */
+    private static String qualifiers(int set) {
+        return ((set & CONST) != 0 ? "const " : "") + ((set & VOLATILE) != 0 ? "volatile " : "")
+                + ((set & RESTRICT) != 0 ? "restrict " : "");
     }
 
     /** A pointer declarator gets parentheses before an array or function suffix binds to it. */

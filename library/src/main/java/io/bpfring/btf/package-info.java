@@ -8,7 +8,7 @@
  * {@link io.bpfring.btf.BtfType} record only when asked for. Types refer to each other by id,
  * never by object, so reference cycles cost nothing and a whole vmlinux is never inflated.
  *
- * <p>It does not load BTF into the kernel, relocate programs (CO-RE) or read DWARF, and it
+ * <p>It does not load BTF into the kernel or read DWARF, and it
  * reads little-endian BTF only. Input is untrusted: anything out of range, unknown or cyclic is
  * a {@link io.bpfring.BtfException} naming the type id or offset, never a read outside the
  * input.

@@ -8,5 +8,9 @@
  * little-endian objects only. Every field of the file is untrusted: anything out of range is an
  * {@link io.bpfring.ElfException} naming the field and where it is, never a read outside
  * the file.
+ *
+ * <p>{@link io.bpfring.elf.ElfBinary} reads the other kind of ELF file bpfring meets:
+ * executables and shared libraries of any machine, whose function symbols and loadable
+ * segments locate a uprobe.
  */
 package io.bpfring.elf;

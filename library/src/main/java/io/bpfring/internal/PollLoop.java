@@ -20,8 +20,11 @@ import java.util.function.LongToIntFunction;
  * thread waits until a running poll has delivered what is committed and returned.
  */
 public final class PollLoop {
-    private final Epoll epoll = new Epoll(16);
-    private final EventFd wakeups = new EventFd();
+    /** The epoll data of the eventfd; a buffer's fd is watched with 0. */
+    private static final long EVENTFD_DATA = -1;
+
+    private final Epoll epoll;
+    private final EventFd wakeups;
     private final ReentrantLock consuming = new ReentrantLock();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final LongToIntFunction consumeAll;
@@ -50,18 +53,25 @@ public final class PollLoop {
         this.hasUnannouncedRecord = hasUnannouncedRecord;
         this.waitsFirst = waitsFirst;
         this.releaseBuffers = releaseBuffers;
+        Epoll epoll = new Epoll(16);
+        EventFd wakeups = null;
         try {
-            epoll.add(wakeups.fd(), Epoll.EPOLLIN);
+            wakeups = new EventFd();
+            epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
         } catch (RuntimeException e) {
-            wakeups.close();
+            if (wakeups != null) {
+                wakeups.close();
+            }
             epoll.close();
             throw e;
         }
+        this.epoll = epoll;
+        this.wakeups = wakeups;
     }
 
     /** Wakes a poll when {@code fd} is readable: a buffer of the reader. */
     public void watch(int fd) {
-        epoll.add(fd, Epoll.EPOLLIN);
+        epoll.add(fd, Epoll.EPOLLIN, 0);
     }
 
     /** Ends the running consume or poll after the record being delivered: a handler returned false. */
@@ -148,7 +158,7 @@ public final class PollLoop {
             boolean waitFirst = !busy && waitsFirst.getAsBoolean();
             while (true) {
                 if (waitFirst) {
-                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                    await(timeout == null ? -1 : millisUntil(deadline));
                 }
                 int delivered = consumeAll.applyAsInt(Long.MAX_VALUE);
                 if (delivered > 0 || stopRequested || closed) {
@@ -165,11 +175,26 @@ public final class PollLoop {
                 if (busy) {
                     Thread.onSpinWait();
                 } else if (!waitFirst && !hasUnannouncedRecord.getAsBoolean()) {
-                    epoll.await(timeout == null ? -1 : millisUntil(deadline));
+                    await(timeout == null ? -1 : millisUntil(deadline));
                 }
             }
         } finally {
             exit();
+        }
+    }
+
+    /**
+     * Sleeps in epoll, and resets the eventfd whenever it woke us. The flags say why it rang: a
+     * wakeup() that a poll took from its flag before its signal landed leaves the eventfd
+     * readable, and a level-triggered epoll would then return at once, poll after poll, until
+     * the next wakeup().
+     */
+    private void await(int timeoutMillis) {
+        int ready = epoll.await(timeoutMillis);
+        for (int i = 0; i < ready; i++) {
+            if (epoll.data(i) == EVENTFD_DATA) {
+                wakeups.drain();
+            }
         }
     }
 

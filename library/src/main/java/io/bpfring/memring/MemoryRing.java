@@ -1,5 +1,7 @@
 package io.bpfring.memring;
 
+import io.bpfring.internal.UseCount;
+
 import io.bpfring.ClosedException;
 import io.bpfring.CorruptRingException;
 import io.bpfring.Errno;
@@ -72,6 +74,11 @@ public final class MemoryRing implements AutoCloseable {
     private static final Lock[] PROCESS_LOCKS = Stream.generate(ReentrantLock::new).limit(64).toArray(Lock[]::new);
 
     private final Arena arena = Arena.ofShared();
+    /**
+     * Held by every consumer call and by a producer's wake-up: the futex calls name the wake
+     * word by its address, which the arena cannot guard. The last to leave after close unmaps.
+     */
+    private final UseCount uses = new UseCount(arena::close);
     private final MemorySegment consumerPage;
     private final RingProducer producer;
     private final RingConsumer consumer;
@@ -82,8 +89,9 @@ public final class MemoryRing implements AutoCloseable {
     private final String name;
     private long lost;
     /**
-     * Read without ordering, so that the check costs the producers' hot path nothing: it is there
-     * for the clearer message. Closing the arena is what makes a late access fail safely.
+     * Read without ordering, so that the check costs the producers' hot path nothing (the use
+     * count, which every consumer call writes, is no place for it): it is there for the clearer
+     * message. Closing the arena is what makes a late access fail safely.
      */
     private boolean closed;
 
@@ -317,7 +325,7 @@ public final class MemoryRing implements AutoCloseable {
             checkProducing();
             long position = producer.reserve(length, deadline - System.nanoTime());
             long remaining = deadline - System.nanoTime();
-            if (position >= 0 || remaining <= 0) {
+            if (position != -1 || remaining <= 0) { // positions are u64: one past 2^63 reads as negative
                 return position;
             }
             LockSupport.parkNanos(Math.min(backoff, remaining));
@@ -357,7 +365,7 @@ public final class MemoryRing implements AutoCloseable {
      */
     public boolean offer(byte[] bytes) {
         long position = reserve(bytes.length);
-        if (position < 0) {
+        if (position == -1) {
             return false;
         }
         MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
@@ -367,6 +375,17 @@ public final class MemoryRing implements AutoCloseable {
 
     /** Out of line: the futex call would keep commit from being inlined where it is hot. */
     private void wakeConsumer() {
+        if (uses.enter()) { // closed: nobody here to wake
+            try {
+                wake();
+            } finally {
+                uses.leave();
+            }
+        }
+    }
+
+    /** Bumps the wake word and wakes whoever sleeps on it; the caller holds a use. */
+    private void wake() {
         INT.getAndAdd(consumerPage, WAKE, 1);
         Sys.futexWake(consumerPage.asSlice(WAKE, 4));
     }
@@ -380,7 +399,65 @@ public final class MemoryRing implements AutoCloseable {
 
     /** Delivers the committed records without waiting. */
     public int consume(RecordHandler handler) {
-        checkOpen();
+        enter();
+        try {
+            return consumeCommitted(handler);
+        } finally {
+            uses.leave();
+        }
+    }
+
+    /**
+     * Delivers committed records, sleeping up to {@code timeout} until a producer commits one.
+     * A {@link #close()} ends the sleep at once.
+     *
+     * @return the number delivered, 0 at the timeout or the close
+     */
+    public int poll(RecordHandler handler, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        enter();
+        try {
+            while (true) {
+                int delivered = consumeCommitted(handler);
+                if (delivered > 0) {
+                    return delivered;
+                }
+                // Close marks the ring closed before it bumps the word: if this read comes before
+                // the bump, the futex sees the word changed and does not sleep.
+                int seen = (int) INT.getAcquire(consumerPage, WAKE);
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0 || uses.isClosed()) {
+                    return 0;
+                }
+                if (!consumer.hasCommittedRecord()) {
+                    // A reservation left by a process that died wakes nobody: look again now and then.
+                    Sys.futexWait(consumerPage.asSlice(WAKE, 4), seen,
+                            shared && consumer.reservedBy() != 0 ? Math.min(remaining, 10_000_000) : remaining);
+                }
+            }
+        } finally {
+            uses.leave();
+        }
+    }
+
+    /** Like {@link #poll}, spinning instead of sleeping. */
+    public int busyPoll(RecordHandler handler, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        enter();
+        try {
+            while (true) {
+                int delivered = consumeCommitted(handler);
+                if (delivered > 0 || uses.isClosed() || System.nanoTime() - deadline >= 0) {
+                    return delivered;
+                }
+                Thread.onSpinWait();
+            }
+        } finally {
+            uses.leave();
+        }
+    }
+
+    private int consumeCommitted(RecordHandler handler) {
         int delivered = consumer.consume(handler, Long.MAX_VALUE);
         while (shared && skipAbandoned()) {
             delivered += consumer.consume(handler, Long.MAX_VALUE);
@@ -388,40 +465,10 @@ public final class MemoryRing implements AutoCloseable {
         return delivered;
     }
 
-    /**
-     * Delivers committed records, sleeping up to {@code timeout} until a producer commits one.
-     *
-     * @return the number delivered, 0 at the timeout
-     */
-    public int poll(RecordHandler handler, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int delivered = consume(handler);
-            if (delivered > 0) {
-                return delivered;
-            }
-            int seen = (int) INT.getAcquire(consumerPage, WAKE);
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return 0;
-            }
-            if (!consumer.hasCommittedRecord()) {
-                // A reservation left by a process that died wakes nobody: look again now and then.
-                Sys.futexWait(consumerPage.asSlice(WAKE, 4), seen,
-                        shared && consumer.reservedBy() != 0 ? Math.min(remaining, 10_000_000) : remaining);
-            }
-        }
-    }
-
-    /** Like {@link #poll}, spinning instead of sleeping. */
-    public int busyPoll(RecordHandler handler, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int delivered = consume(handler);
-            if (delivered > 0 || System.nanoTime() - deadline >= 0) {
-                return delivered;
-            }
-            Thread.onSpinWait();
+    /** Starts a consumer call, which keeps the ring mapped until it returns. */
+    private void enter() {
+        if (!uses.enter()) {
+            throw new IllegalStateException("the ring is closed");
         }
     }
 
@@ -469,12 +516,22 @@ public final class MemoryRing implements AutoCloseable {
         }
     }
 
-    /** Unmaps the ring; a shared file stays for the other processes. */
+    /**
+     * Closes the ring for every thread. A poll sleeping on another thread wakes at once, delivers
+     * what is committed and returns; the ring is unmapped when the last call using it (a
+     * consumer call, a producer's wake-up) returns, at once when none runs. Any thread may call
+     * it, a handler too, and more than once. A shared file stays for the other processes (their consumer may see one spurious
+     * wake-up).
+     */
     @Override
-    public synchronized void close() {
-        if (!closed) {
+    public void close() {
+        if (uses.close()) {
             closed = true;
-            arena.close();
+            try {
+                wake();
+            } finally {
+                uses.leave();
+            }
         }
     }
 }

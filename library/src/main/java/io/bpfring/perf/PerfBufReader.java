@@ -264,10 +264,14 @@ public final class PerfBufReader implements EventReader {
             }
         }
 
-        /** Bytes written and not yet read. */
+        /**
+         * Bytes written and not yet read.
+         *
+         * @throws io.bpfring.CorruptRingException if data_head and data_tail cannot be
+         */
         public long availableBytes() {
             loop.checkOpen();
-            return consumer.head() - consumer.tail();
+            return consumer.availableBytes();
         }
 
         private void release() {

@@ -19,21 +19,30 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * <p>{@code data_head} is read with acquire semantics and {@code data_tail} published with release
  * semantics after each record. Records are {@code {u32 type; u16 misc; u16 size}} plus a body,
  * 8-aligned; the data area is mapped once, so a record that runs past its end continues at its
- * start and is copied whole into a scratch buffer before delivery. A size that runs past the head
- * is a {@link CorruptRingException}.
+ * start and is copied whole into a scratch buffer before delivery.
+ *
+ * <p>The positions and headers are untrusted. The positions are u64 counters, compared only by
+ * their difference (so across 2^63 and 2^64): both must be 8-byte aligned, the head at most one
+ * buffer ahead of the tail. A record's size must be a multiple of 8, hold its header and the
+ * fields its type has (a sample's raw size, a lost record's count), and end by the head. Anything
+ * else is a {@link CorruptRingException} naming the field and the position, thrown before the
+ * record is delivered or anything outside the data area is read; the tail stays at the bad
+ * record, and every later call reports the same corruption.
  *
  * <p>Not thread-safe: one consumer per buffer.
  */
 public final class PerfRingConsumer {
     /** Offsets in {@code struct perf_event_mmap_page}. */
-    private static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
-    private static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
+    static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
+    static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
     /** Record types. */
-    private static final int PERF_RECORD_LOST = 2;
-    private static final int PERF_RECORD_SAMPLE = 9;
+    static final int PERF_RECORD_LOST = PerfEvent.RECORD_LOST;
+    static final int PERF_RECORD_SAMPLE = PerfEvent.RECORD_SAMPLE;
     private static final int HEADER_SIZE = (int) PerfEvent.Header.LAYOUT.byteSize();
     /** A sample body starts with the u32 size of its raw data. */
     private static final int RAW_SIZE_FIELD = (int) (PerfEvent.RawSample.DATA - PerfEvent.RawSample.SIZE);
+    /** The smallest sample: the header and the raw size, 8-aligned. */
+    private static final int MIN_SAMPLE = 16;
     /** A lost record's body: u64 id, then u64 lost. */
     private static final int LOST_OFFSET = (int) PerfEvent.Lost.LOST;
     private static final int MAX_RECORD = 0xffff;
@@ -46,15 +55,17 @@ public final class PerfRingConsumer {
     private final MemorySegment scratch = MemorySegment.ofArray(new byte[MAX_RECORD]);
     private final RecordView inPlace;
     private final RecordView copied;
+    /** What made this consumer find the buffer corrupt: every later call reports it again. */
+    private CorruptRingException corruption;
 
     /**
      * @param meta the metadata page ({@code struct perf_event_mmap_page}), writable
-     * @param data the data area that follows it: a power of 2 bytes
+     * @param data the data area that follows it: a power of 2 bytes, at least 8
      */
     public PerfRingConsumer(MemorySegment meta, MemorySegment data) {
         long size = data.byteSize();
-        if (size <= 0 || Long.bitCount(size) != 1) {
-            throw new IllegalArgumentException("perf data area must be a power of 2 bytes, got " + size);
+        if (size < HEADER_SIZE || Long.bitCount(size) != 1) {
+            throw new IllegalArgumentException("perf data area must be a power of 2 bytes, at least 8, got " + size);
         }
         this.meta = meta;
         this.data = data;
@@ -68,25 +79,31 @@ public final class PerfRingConsumer {
      * handler asks to stop. Lost records are reported as they come and do not count.
      *
      * @return the number of samples delivered
+     * @throws CorruptRingException if the buffer breaks the protocol, or broke it on an earlier
+     *         call: once corrupt, a buffer is read no further, and each call says why
      */
     public int consume(PerfRecordHandler handler, long limit) {
+        if (corruption != null) {
+            throw new CorruptRingException(corruption.getMessage(), corruption);
+        }
         // Pairs with the kernel's smp_wmb() before its store of data_head in perf_output_put_handle
         // (barriers B and C of kernel/events/ring_buffer.c): the records before the head are
         // written.
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = tail();
-        if (head - tail > size || head - tail < 0) {
-            throw new CorruptRingException("perf head " + head + " and tail " + tail
-                    + " are not within one buffer of " + size + " bytes");
+        if (((head | tail) & 7) != 0 || Long.compareUnsigned(head - tail, size) > 0) {
+            throw found(badPositions(head, tail));
         }
+        long mask = size - 1;
         int delivered = 0;
-        while (tail < head && delivered < limit) {
-            long offset = tail & (size - 1);
+        while (tail != head && delivered < limit) {
+            long offset = tail & mask;
             int type = data.get(JAVA_INT_UNALIGNED, offset);
             int recordSize = Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset + PerfEvent.Header.SIZE));
-            if (recordSize < HEADER_SIZE || recordSize > head - tail) {
-                throw new CorruptRingException("perf record at " + tail + " claims " + recordSize
-                        + " bytes; " + (head - tail) + " are there");
+            if (recordSize < HEADER_SIZE || (recordSize & 7) != 0 || recordSize > head - tail
+                    || type == PERF_RECORD_SAMPLE && recordSize < MIN_SAMPLE
+                    || type == PERF_RECORD_LOST && recordSize < LOST_OFFSET + 8) {
+                throw found(badSize(tail, head, type, recordSize));
             }
             MemorySegment source = data;
             RecordView view = inPlace;
@@ -103,8 +120,9 @@ public final class PerfRingConsumer {
             if (type == PERF_RECORD_SAMPLE) {
                 raw = source.get(JAVA_INT_UNALIGNED, at + HEADER_SIZE);
                 if (raw < 0 || raw > recordSize - HEADER_SIZE - RAW_SIZE_FIELD) {
-                    throw new CorruptRingException("perf sample at " + tail + " claims " + raw
-                            + " raw bytes in a " + recordSize + "-byte record");
+                    throw found(new CorruptRingException("perf sample at data_tail " + Long.toUnsignedString(tail)
+                            + ": raw size " + Integer.toUnsignedString(raw) + " does not fit its record of "
+                            + recordSize + " bytes"));
                 }
             }
             boolean goOn = true;
@@ -113,7 +131,7 @@ public final class PerfRingConsumer {
                     VIEWS.point(view, at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
                     goOn = handler.onSample(view);
                     delivered++;
-                } else if (type == PERF_RECORD_LOST && recordSize >= LOST_OFFSET + 8) {
+                } else if (type == PERF_RECORD_LOST) {
                     handler.onLost(source.get(JAVA_LONG_UNALIGNED, at + LOST_OFFSET));
                 }
             } finally {
@@ -130,6 +148,46 @@ public final class PerfRingConsumer {
         return delivered;
     }
 
+    private CorruptRingException found(CorruptRingException e) {
+        corruption = e;
+        return e;
+    }
+
+    private CorruptRingException badPositions(long head, long tail) {
+        String headText = "data_head " + Long.toUnsignedString(head);
+        String tailText = "data_tail " + Long.toUnsignedString(tail);
+        if ((tail & 7) != 0) {
+            return new CorruptRingException("perf " + tailText + " is not 8-byte aligned, as every record is ("
+                    + headText + ")");
+        }
+        if ((head & 7) != 0) {
+            return new CorruptRingException("perf " + headText + " is not 8-byte aligned, as every record is ("
+                    + tailText + ")");
+        }
+        return new CorruptRingException("perf " + headText + " and " + tailText + " are not within one buffer of "
+                + size + " bytes");
+    }
+
+    private static CorruptRingException badSize(long tail, long head, int type, int recordSize) {
+        String what = switch (type) {
+            case PERF_RECORD_SAMPLE -> "sample";
+            case PERF_RECORD_LOST -> "lost record";
+            default -> "record of type " + type;
+        };
+        String why;
+        if (recordSize > head - tail) {
+            why = "runs past data_head " + Long.toUnsignedString(head);
+        } else if ((recordSize & 7) != 0) {
+            why = "is not a multiple of 8";
+        } else if (recordSize < HEADER_SIZE) {
+            why = "is smaller than its header";
+        } else {
+            why = "is too small for its fields";
+        }
+        return new CorruptRingException("perf " + what + " at data_tail " + Long.toUnsignedString(tail) + ": size "
+                + recordSize + " " + why);
+    }
+
     public long head() {
         // Pairs with the kernel's store of data_head after smp_wmb() in perf_output_put_handle.
         return (long) LONG.getAcquire(meta, DATA_HEAD);
@@ -138,6 +196,32 @@ public final class PerfRingConsumer {
     public long tail() {
         // Pairs with this consumer's release of data_tail; only this consumer writes it.
         return (long) LONG.getAcquire(meta, DATA_TAIL);
+    }
+
+    /**
+     * Bytes written and not yet read. Any thread may ask: the head is read first, so a consumer
+     * that moves meanwhile cannot make the figure exceed the buffer; if it has passed the head
+     * read, that is read again.
+     *
+     * @throws CorruptRingException if the positions are not aligned, or the tail is ahead of the
+     *         head or more than a buffer behind it (without marking the buffer corrupt for the
+     *         consumer, which finds it so itself)
+     */
+    public long availableBytes() {
+        long head = head();
+        long tail = tail();
+        long available = head - tail;
+        if (available < 0) {
+            head = head(); // a consumer cannot pass this one
+            available = head - tail;
+            if (available > size) {
+                available = size; // the consumer moved on after the tail was read: a guess
+            }
+        }
+        if (((head | tail) & 7) != 0 || available < 0 || available > size) {
+            throw badPositions(head, tail);
+        }
+        return available;
     }
 
     /** The data area's size in bytes. */

@@ -59,6 +59,23 @@ public final class RecordView extends RecordViewPlace {
         return length;
     }
 
+    /**
+     * Where the payload starts in {@link #data()}: with it, code that reads records in place by
+     * offset (a decoder) reads this record without the allocation of {@link #segment()}.
+     */
+    public long offset() {
+        return offset;
+    }
+
+    /**
+     * The memory this view reads for every record (a ring's data area); this record is
+     * {@code [offset(), offset() + length())} of it, and reading outside that is reading other
+     * records.
+     */
+    public MemorySegment data() {
+        return data;
+    }
+
     /** The ring position of this record's header: the producer counter when it was written. */
     public long position() {
         return position;

@@ -18,23 +18,32 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>It reads the producer position with acquire semantics, then each record header with acquire
  * semantics; it stops at the first record still BUSY (so a later record is never delivered before
  * an earlier one), skips DISCARD records, and publishes the consumer position with release
- * semantics after every record so producers regain the space at once. A header whose length runs
- * past the producer position or the ring is reported as {@link CorruptRingException} before
- * anything outside the record is read.
+ * semantics after every record so producers regain the space at once.
+ *
+ * <p>Headers and positions are untrusted. Positions are u64 counters that may pass 2^63 and wrap
+ * at 2^64, so they are only ever compared by their difference: the producer position must be at
+ * most a ring ahead of the consumer's, and every record must end at or before the producer
+ * position as read after its header. A record that does not is reported as
+ * {@link CorruptRingException} before anything of it is delivered, and nothing outside the ring
+ * is ever read. A call reads the producer position when it first needs it, and again only when
+ * a record runs past the one it read, so a batch reads it about once.
  *
  * <p>A {@linkplain #reclaiming reclaiming} consumer also returns the space of every record it has
  * consumed to the {@link RingLayout#UNCLAIMED} state before it publishes its position, the way
  * agrona's ring zeroes what it has read, and publishes it at the end of a batch and every
  * sixteenth of the ring within one. Producers may then claim space before they write a header,
- * and the consumer finds records by their headers alone: it reads the producers' cache line once
- * per quarter ring, to check its own position, and checks each length against the largest record
- * the ring holds.
+ * and the consumer finds the end of what is committed by the headers alone: an unclaimed header
+ * reads BUSY, so an empty ring costs no read of the producers' cache line.
  *
  * <p>Not thread-safe: one consumer per ring, as the protocol requires.
  */
 public final class RingConsumer {
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final VarHandle INT = JAVA_INT.varHandle();
+    /** A 32-bit word of {@link RingLayout#UNCLAIMED} bytes, as reclaimed space reads. */
+    private static final int UNCLAIMED_WORD = 0x01010101 * (RingLayout.UNCLAIMED & 0xff);
+    /** Linux hands out process ids up to this at most (PID_MAX_LIMIT on 64-bit kernels). */
+    private static final int PID_MAX_LIMIT = 1 << 22;
     private static final MemorySegment UNCLAIMED_PAGE = MemorySegment.ofArray(new byte[4096]).fill(RingLayout.UNCLAIMED);
 
     private final MemorySegment consumerPos;
@@ -44,10 +53,13 @@ public final class RingConsumer {
     private final long mask;
     private final RecordView view;
     private final boolean reclaims;
-    /** The producer position as last read: records before it have their headers written. */
-    private long knownProducer;
-    /** Where a reclaiming consumer last checked its position against the producer position. */
-    private long checkedAt;
+    /**
+     * Where a reclaiming consumer left the consumer position: a call that finds it elsewhere
+     * (moved by someone else, or never checked) checks it against the producer position first.
+     */
+    private long leftAt;
+    /** What made this consumer find the ring corrupt: every later call reports it again. */
+    private CorruptRingException corruption;
 
     /**
      * @param consumerPos the consumer position (u64 at offset 0), writable
@@ -94,8 +106,13 @@ public final class RingConsumer {
      * If the handler throws, its record counts as consumed and the exception propagates.
      *
      * @return the number of records delivered
+     * @throws CorruptRingException if the ring breaks the protocol, or broke it on an earlier
+     *         call: once corrupt, a ring is read no further, and each call says why
      */
     public int consume(RecordHandler handler, long limit) {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         return reclaims ? consumeReclaiming(handler, limit) : consumeBehindProducer(handler, limit);
     }
 
@@ -109,8 +126,11 @@ public final class RingConsumer {
         RecordView view = this.view;
         long mask = this.mask;
         long cons = consumerPosition();
+        // The producer position as read in this call, none yet: prod - cons stays in [0, size),
+        // and every comparison below is of differences.
+        long prod = cons;
         int delivered = 0;
-        while (delivered < limit && mayHoldRecord(cons)) {
+        while (delivered < limit && (cons != prod || (prod = producerPosition(cons)) != cons)) {
             long offset = cons & mask;
             // Pairs with the producer's store of the header without BUSY: the kernel's
             // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload written
@@ -121,7 +141,9 @@ public final class RingConsumer {
             }
             int length = header & LENGTH_MASK;
             long span = RingLayout.span(length);
-            checkWithinProducer(cons, length, span);
+            if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
+                throw found(pastProducer(cons, length, prod));
+            }
             long record = cons;
             cons += span;
             if ((header & DISCARD_BIT) != 0) {
@@ -150,22 +172,22 @@ public final class RingConsumer {
     }
 
     /**
-     * In reclaimed space: headers alone say where records are (an unclaimed one reads BUSY), each
-     * length is checked against the largest record the ring holds, and the batch is reclaimed
-     * and published at its end, and every sixteenth of the ring on the way: a batch can be a
-     * whole ring, and producers waiting on a full one would otherwise idle until it ends. (Two
-     * producers of 16-byte records on two cores ran about a quarter slower that way.)
+     * In reclaimed space: headers alone say where committed records end (an unclaimed one reads
+     * BUSY), each record is checked against the producer position as the other loop checks it,
+     * and the batch is reclaimed and published at its end, and every sixteenth of the ring on the
+     * way: a batch can be a whole ring, and producers waiting on a full one would otherwise idle
+     * until it ends. (Two producers of 16-byte records on two cores ran about a quarter slower
+     * that way.)
      */
     private int consumeReclaiming(RecordHandler handler, long limit) {
         long start = consumerPosition();
-        if (start - checkedAt >= size / 4) {
+        if (start != leftAt) {
             producerPosition(start);
-            checkedAt = start;
         }
+        long prod = start; // as in the other loop; an empty ring reads BUSY and needs no read of it
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
-        int maxLength = RingLayout.maxLength(size);
         long publishEvery = size / 16;
         long cons = start;
         int delivered = 0;
@@ -185,12 +207,12 @@ public final class RingConsumer {
                     break;
                 }
                 int length = header & LENGTH_MASK;
-                if (length > maxLength) {
-                    throw new CorruptRingException("record at position " + cons + " claims " + length
-                            + " bytes, more than the ring holds");
+                long span = RingLayout.span(length);
+                if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
+                    throw found(pastProducer(cons, length, prod));
                 }
                 long record = cons;
-                cons += RingLayout.span(length);
+                cons += span;
                 if ((header & DISCARD_BIT) == 0) {
                     view.set(offset + HEADER_SIZE, length, record);
                     delivered++;
@@ -204,6 +226,7 @@ public final class RingConsumer {
                 release(start, cons);
             }
         }
+        leftAt = cons;
         return delivered;
     }
 
@@ -216,20 +239,22 @@ public final class RingConsumer {
         LONG.setRelease(consumerPos, 0L, to);
     }
 
-    /** Whether a header at {@code cons} may be read: only before the producer position. */
-    private boolean mayHoldRecord(long cons) {
-        return cons - knownProducer < 0 || (knownProducer = producerPosition(cons)) != cons;
+    /** Keeps {@code e} as the reason this ring is corrupt, for every later call; returns it. */
+    private CorruptRingException found(CorruptRingException e) {
+        corruption = e;
+        return e;
     }
 
-    /**
-     * A header is untrusted: its record must end within what producers reserved, so that nothing
-     * outside the ring is ever read.
-     */
-    private void checkWithinProducer(long cons, int length, long span) {
-        if (span > knownProducer - cons && span > (knownProducer = producerPosition(cons)) - cons) {
-            throw new CorruptRingException("record at position " + cons + " claims " + length
-                    + " bytes, past the producer position " + knownProducer);
-        }
+    /** The corruption found earlier, again: the same message, the first report as its cause. */
+    private CorruptRingException stillCorrupt() {
+        return new CorruptRingException(corruption.getMessage(), corruption);
+    }
+
+    /** A record that runs past what producers reserved, or past what the ring holds. */
+    private CorruptRingException pastProducer(long cons, int length, long prod) {
+        return new CorruptRingException("record header at position " + Long.toUnsignedString(cons)
+                + ": length " + length + " runs past the producer position " + Long.toUnsignedString(prod)
+                + (length > RingLayout.maxLength(size) ? ", more than the ring holds" : ""));
     }
 
     /**
@@ -257,20 +282,35 @@ public final class RingConsumer {
         }
     }
 
-    /** The producer position, read with acquire semantics and checked against {@code cons}. */
+    /**
+     * The producer position, read with acquire semantics and checked against {@code cons}: both
+     * 8-byte aligned, as every record is, and the producer at most {@code size - 8} ahead, as
+     * producers keep it (the kernel refuses a reservation that would take it more than
+     * {@code size - 1} ahead). An unsigned comparison of the difference, so that it holds across
+     * 2^63 and 2^64 and a producer position behind is caught too.
+     */
     private long producerPosition(long cons) {
         // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
         // RingProducer's reserve): the BUSY headers of the records before it are written.
         long prod = (long) LONG.getAcquire(producerPos, 0L);
-        checkPositions(cons, prod);
+        if (((cons | prod) & 7) != 0 || Long.compareUnsigned(prod - cons, mask) > 0) {
+            throw found(badPositions(cons, prod));
+        }
         return prod;
     }
 
-    private void checkPositions(long cons, long prod) {
-        if (prod - cons > size || prod - cons < 0) {
-            throw new CorruptRingException("producer position " + prod + " and consumer position " + cons
-                    + " are not within one ring of " + size + " bytes");
+    private CorruptRingException badPositions(long cons, long prod) {
+        if ((cons & 7) != 0) {
+            return new CorruptRingException("consumer position " + Long.toUnsignedString(cons)
+                    + " is not 8-byte aligned, as every record is");
         }
+        if ((prod & 7) != 0) {
+            return new CorruptRingException("producer position " + Long.toUnsignedString(prod)
+                    + " is not 8-byte aligned, as every record is");
+        }
+        return new CorruptRingException("producer position " + Long.toUnsignedString(prod)
+                + " and consumer position " + Long.toUnsignedString(cons) + " are not within one ring of "
+                + size + " bytes");
     }
 
     /**
@@ -279,16 +319,19 @@ public final class RingConsumer {
      * the fence orders that store before these loads, so either this sees the producer's commit,
      * or the producer sees the published position and sends a wake-up. Without it both sides can
      * read stale positions and a record waits with no wake-up.
+     *
+     * @throws CorruptRingException if the positions are not aligned or not within one ring
      */
     public boolean hasCommittedRecord() {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         // Pairs with the full barrier of the kernel's xchg(&hdr->len) in bpf_ringbuf_commit, which
         // comes before its smp_load_acquire(&rb->consumer_pos): either this sees the commit, or the
         // kernel sees the published position and wakes the consumer.
         VarHandle.fullFence();
         long cons = consumerPosition();
-        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
-        // RingProducer's reserve): the BUSY headers of the records before it are written.
-        long prod = (long) LONG.getAcquire(producerPos, 0L);
+        long prod = producerPosition(cons);
         if (cons == prod) {
             return false;
         }
@@ -300,15 +343,28 @@ public final class RingConsumer {
     }
 
     /**
-     * The producer id in the header of the record at the consumer position (its second word) if
-     * that record is still reserved, or 0. Meaningful for rings of user-space producers, which
-     * write their id there; the kernel writes a page offset.
+     * The process id in the header of the record at the consumer position (its second word) if
+     * that record is still reserved, or 0. For rings whose producers are processes that write the
+     * header, their pid in it, before they publish a producer position past it (locking
+     * producers, as in a shared ring file); the kernel writes a page offset there, and lock-free
+     * producers claim space before they write a header.
+     *
+     * <p>In such a ring everything before the producer position is a header a producer wrote, so
+     * a reserved header must name a process and end at or before the producer position. One that
+     * does not (reclaimed space, whose fill reads as BUSY with owner 0x80808080, or any other
+     * garbage) is a corrupt ring, not a reservation to wait for or discard.
+     *
+     * @throws CorruptRingException if the header there is not a reservation a process made
      */
     public int reservedBy() {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
         long cons = consumerPosition();
-        // Pairs with the locking producer's release of the producer position
+        // The acquire pairs with the locking producer's release of the producer position
         // (RingProducer.reserveLocked), after it wrote the header with its id.
-        if (cons == (long) LONG.getAcquire(producerPos, 0L)) {
+        long prod = producerPosition(cons);
+        if (cons == prod) {
             return 0;
         }
         long offset = cons & mask;
@@ -316,23 +372,57 @@ public final class RingConsumer {
         // in bpf_ringbuf_commit, or RingProducer.finish. The payload written before it is visible
         // after it.
         int header = (int) INT.getAcquire(data, offset);
-        return (header & BUSY_BIT) != 0 ? data.get(JAVA_INT, offset + 4) : 0;
+        if ((header & BUSY_BIT) == 0) {
+            return 0;
+        }
+        int owner = data.get(JAVA_INT, offset + 4);
+        checkReservation(cons, prod, header, owner);
+        return owner;
     }
 
     /**
-     * Turns the record at the consumer position, reserved by {@code producerId} that will never
-     * commit it (it is gone), into a discarded one, so the records after it flow again. Needs a
-     * writable data area: for rings of user-space producers only.
+     * Turns the record at the consumer position, reserved by process {@code producerId} that
+     * will never commit it (it is gone), into a discarded one, so the records after it flow again.
+     * Needs a writable data area, and a ring as {@link #reservedBy} describes.
      *
      * @return whether it did (false when the producer committed it meanwhile)
+     * @throws CorruptRingException if the header there is not a reservation a process made
      */
     public boolean discardAbandoned(int producerId) {
-        long offset = consumerPosition() & mask;
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
+        long cons = consumerPosition();
+        long prod = producerPosition(cons);
+        if (cons == prod) {
+            return false;
+        }
+        long offset = cons & mask;
         // Pairs with the producer's commit (RingProducer.finish); the compare-and-set below races
         // it, and exactly one of the two changes the header.
         int header = (int) INT.getAcquire(data, offset);
-        return (header & BUSY_BIT) != 0 && data.get(JAVA_INT, offset + 4) == producerId
-                && INT.compareAndSet(data, offset, header, (header & ~BUSY_BIT) | DISCARD_BIT);
+        if ((header & BUSY_BIT) == 0) {
+            return false;
+        }
+        int owner = data.get(JAVA_INT, offset + 4);
+        checkReservation(cons, prod, header, owner);
+        return owner == producerId && INT.compareAndSet(data, offset, header, (header & ~BUSY_BIT) | DISCARD_BIT);
+    }
+
+    /** A BUSY header at {@code cons}, before {@code prod}: it must name a process and end by {@code prod}. */
+    private void checkReservation(long cons, long prod, int header, int owner) {
+        if (owner <= 0 || owner > PID_MAX_LIMIT) {
+            throw found(new CorruptRingException(String.format(
+                    "record header at position %s: reserved, but its owner word 0x%08x is no process id%s",
+                    Long.toUnsignedString(cons), owner, header == UNCLAIMED_WORD && owner == UNCLAIMED_WORD
+                            ? " (reclaimed space, where a producer should have written a header)" : "")));
+        }
+        int length = header & LENGTH_MASK;
+        if (RingLayout.span(length) > prod - cons) {
+            throw found(new CorruptRingException("record header at position " + Long.toUnsignedString(cons)
+                    + ": reserved by process " + owner + ", its length " + length
+                    + " runs past the producer position " + Long.toUnsignedString(prod)));
+        }
     }
 
     public long consumerPosition() {
@@ -347,10 +437,30 @@ public final class RingConsumer {
         return (long) LONG.getAcquire(producerPos, 0L);
     }
 
-    /** Bytes reserved by producers and not yet consumed, headers included. */
+    /**
+     * Bytes reserved by producers and not yet consumed, headers included. Any thread may ask:
+     * the producer position is read first, so a consumer that moves meanwhile cannot make the
+     * figure exceed the ring; if it has passed the producer position read, that is read again.
+     *
+     * @throws CorruptRingException if the positions are not aligned, or the consumer's is ahead
+     *         of the producer's or more than a ring behind it (without marking the ring corrupt
+     *         for the consumer, which finds it so itself)
+     */
     public long availableBytes() {
+        long prod = producerPosition();
         long cons = consumerPosition();
-        return producerPosition() - cons;
+        long available = prod - cons;
+        if (available < 0) {
+            prod = producerPosition(); // a consumer cannot pass this one
+            available = prod - cons;
+            if (available > mask) {
+                available = size - 8; // the consumer moved on after its position was read: a guess
+            }
+        }
+        if (((cons | prod) & 7) != 0 || available < 0 || available > mask) {
+            throw badPositions(cons, prod);
+        }
+        return available;
     }
 
     /** The ring's data size in bytes. */

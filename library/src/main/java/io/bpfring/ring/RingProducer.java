@@ -240,7 +240,7 @@ public final class RingProducer {
      * published the position, reclaiming space, is visible to every producer that uses it.)
      */
     private boolean hasRoom(long next, long seen, boolean inJvm) {
-        return next - seen <= mask || refreshRoom(next, inJvm);
+        return Long.compareUnsigned(next - seen, mask) <= 0 || refreshRoom(next, inJvm); // unsigned, as positions are u64
     }
 
     /**
@@ -252,7 +252,7 @@ public final class RingProducer {
         // smp_store_release(&rb->consumer_pos) in __bpf_user_ringbuf_sample_release, or
         // RingConsumer's (after it reclaimed the space), as __bpf_ringbuf_reserve reads it.
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
-        if (next - cons > mask) {
+        if (Long.compareUnsigned(next - cons, mask) > 0) {
             return false; // nothing worth sharing: producers waiting on a full ring only read
         }
         if (inJvm) {
@@ -344,7 +344,15 @@ public final class RingProducer {
         if (!processLock.tryLock()) {
             return lockSlowly(false, waitNanos);
         }
-        return takeWord() || lockSlowly(true, waitNanos);
+        try {
+            if (takeWord()) {
+                return true;
+            }
+        } catch (RuntimeException e) { // the memory was closed under this producer
+            processLock.unlock();
+            throw e;
+        }
+        return lockSlowly(true, waitNanos);
     }
 
     /**
@@ -355,28 +363,36 @@ public final class RingProducer {
      */
     private boolean lockSlowly(boolean holdsProcessLock, long waitNanos) {
         long deadline = System.nanoTime() + waitNanos;
-        for (int spins = 1; ; spins++) {
-            if (!holdsProcessLock) {
-                holdsProcessLock = processLock.tryLock();
-            }
-            if (holdsProcessLock && takeWord()) {
-                return true;
-            }
-            if (spins < SPINS_BEFORE_YIELDING) {
-                Thread.onSpinWait();
-                continue;
-            }
-            boolean late = System.nanoTime() - deadline >= 0;
-            if (holdsProcessLock && (late || spins % SPINS_BEFORE_CHECKING_OWNER == 0) && takeFromTheDead()) {
-                return true;
-            }
-            if (late) {
-                if (holdsProcessLock) {
-                    processLock.unlock();
+        boolean held = holdsProcessLock;
+        try {
+            for (int spins = 1; ; spins++) {
+                if (!held) {
+                    held = processLock.tryLock();
                 }
-                return false;
+                if (held && takeWord()) {
+                    return true;
+                }
+                if (spins < SPINS_BEFORE_YIELDING) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                boolean late = System.nanoTime() - deadline >= 0;
+                if (held && (late || spins % SPINS_BEFORE_CHECKING_OWNER == 0) && takeFromTheDead()) {
+                    return true;
+                }
+                if (late) {
+                    if (held) {
+                        processLock.unlock();
+                    }
+                    return false;
+                }
+                Thread.yield();
             }
-            Thread.yield();
+        } catch (RuntimeException e) { // the memory was closed under this producer
+            if (held) {
+                processLock.unlock();
+            }
+            throw e;
         }
     }
 

@@ -61,6 +61,7 @@ public final class BpfAttr {
         public static final VarHandle MAX_ENTRIES = handle(LAYOUT, "max_entries");
         public static final VarHandle MAP_FLAGS = handle(LAYOUT, "map_flags");
         public static final VarHandle INNER_MAP_FD = handle(LAYOUT, "inner_map_fd");
+        public static final VarHandle NUMA_NODE = handle(LAYOUT, "numa_node");
         public static final Layouts.Bytes MAP_NAME = bytesField(LAYOUT, "map_name");
         public static final VarHandle BTF_FD = handle(LAYOUT, "btf_fd");
         public static final VarHandle BTF_KEY_TYPE_ID = handle(LAYOUT, "btf_key_type_id");
@@ -133,6 +134,7 @@ public final class BpfAttr {
         public static final VarHandle LOG_LEVEL = handle(LAYOUT, "log_level");
         public static final VarHandle LOG_SIZE = handle(LAYOUT, "log_size");
         public static final VarHandle LOG_BUF = handle(LAYOUT, "log_buf");
+        public static final VarHandle KERN_VERSION = handle(LAYOUT, "kern_version");
         public static final VarHandle PROG_FLAGS = handle(LAYOUT, "prog_flags");
         public static final Layouts.Bytes PROG_NAME = bytesField(LAYOUT, "prog_name");
         public static final VarHandle EXPECTED_ATTACH_TYPE = handle(LAYOUT, "expected_attach_type");
@@ -295,6 +297,7 @@ public final class BpfAttr {
                                 u32("cnt"), u32("flags"), u32("pid")).withName("uprobe_multi")));
         public static final VarHandle PROG_FD = handle(LAYOUT, "prog_fd");
         public static final VarHandle TARGET_FD = handle(LAYOUT, "target_fd");
+        public static final VarHandle TARGET_IFINDEX = handle(LAYOUT, "target_ifindex");
         public static final VarHandle ATTACH_TYPE = handle(LAYOUT, "attach_type");
         public static final VarHandle FLAGS = handle(LAYOUT, "flags");
         public static final VarHandle TARGET_BTF_ID = handle(LAYOUT, "target_btf_id");
@@ -312,6 +315,17 @@ public final class BpfAttr {
         }
     }
 
+    /** {@code BPF_ITER_CREATE} (member {@code iter_create}): a readable fd of an iterator link. */
+    public static final class IterCreate {
+        public static final StructLayout LAYOUT = struct(
+                u32("link_fd"),
+                u32("flags"));
+        public static final VarHandle LINK_FD = handle(LAYOUT, "link_fd");
+
+        private IterCreate() {
+        }
+    }
+
     /**
      * The union itself: as large as its largest command, {@code BPF_PROG_LOAD} (168 bytes in
      * 6.18). Only the commands above are members; the others are no larger.
@@ -326,7 +340,8 @@ public final class BpfAttr {
             Info.LAYOUT.withName("info"),
             RawTracepoint.LAYOUT.withName("raw_tracepoint"),
             BtfLoad.LAYOUT.withName("btf_load"),
-            LinkCreate.LAYOUT.withName("link_create"));
+            LinkCreate.LAYOUT.withName("link_create"),
+            IterCreate.LAYOUT.withName("iter_create"));
 
     /** A zeroed {@code union bpf_attr}. */
     public static MemorySegment allocate(Arena arena) {

@@ -76,6 +76,8 @@ public final class BpfInfo {
         public static final VarHandle VERIFIED_INSNS = handle(LAYOUT, "verified_insns");
         public static final VarHandle RUN_TIME_NS = handle(LAYOUT, "run_time_ns");
         public static final VarHandle RUN_CNT = handle(LAYOUT, "run_cnt");
+        public static final VarHandle ATTACH_BTF_OBJ_ID = handle(LAYOUT, "attach_btf_obj_id");
+        public static final VarHandle ATTACH_BTF_ID = handle(LAYOUT, "attach_btf_id");
 
         private Prog() {
         }

@@ -3,7 +3,10 @@ package io.bpfring.sys;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** An epoll instance with its own event buffer. Used by one thread at a time. */
+/**
+ * An epoll instance with its own event buffer. Used by one thread at a time, but for
+ * {@link #awaitReady}, which any number of threads may call at once.
+ */
 public final class Epoll implements AutoCloseable {
     public static final int EPOLLIN = 0x001;
     public static final int EPOLLOUT = 0x004;
@@ -32,14 +35,12 @@ public final class Epoll implements AutoCloseable {
         return fd;
     }
 
-    /**
-     * Watches {@code target} for {@code interest} (EPOLLIN, EPOLLOUT). Which fd is ready is never
-     * asked: a wake-up makes the reader look at all of them.
-     */
-    public void add(int target, int interest) {
+    /** Watches {@code target} for {@code interest} (EPOLLIN, EPOLLOUT), reporting {@code data} when ready (see {@link #data}). */
+    public void add(int target, int interest, long data) {
         try (Arena local = Arena.ofConfined()) {
             MemorySegment event = local.allocate(EpollEvent.LAYOUT);
             EpollEvent.EVENTS.set(event, 0L, interest);
+            EpollEvent.DATA.set(event, 0L, data);
             Sys.epollCtl(fd, EPOLL_CTL_ADD, target, event, "epoll_ctl(EPOLL_CTL_ADD, fd " + target + ")");
         }
     }
@@ -52,6 +53,21 @@ public final class Epoll implements AutoCloseable {
      */
     public int await(int timeoutMillis) {
         return Sys.epollWait(fd, events, capacity, timeoutMillis);
+    }
+
+    /**
+     * Waits like {@link #await}, but only counts the ready fds, in an event buffer of its own: safe
+     * from any number of threads at once.
+     */
+    public int awaitReady(int timeoutMillis) {
+        try (Arena local = Arena.ofConfined()) {
+            return Sys.epollWait(fd, local.allocate(EpollEvent.LAYOUT, capacity), capacity, timeoutMillis);
+        }
+    }
+
+    /** The data of ready event {@code i} of the last {@link #await}. */
+    public long data(int i) {
+        return (long) EpollEvent.DATA.get(events, (long) i);
     }
 
     @Override

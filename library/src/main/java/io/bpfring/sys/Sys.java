@@ -98,6 +98,11 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle FCNTL = downcall("fcntl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final int F_DUPFD_CLOEXEC = 1030;
 
     private static final int SC_PAGESIZE = 30;
     private static final long PAGE_SIZE = sysconf(SC_PAGESIZE);
@@ -160,6 +165,15 @@ public final class Sys {
             PerfEvent.Attr.WAKEUP_EVENTS.set(attr, wakeupEvents); // wakeup_watermark with WATERMARK
             return (int) checked(syscall(ARCH.perfEventOpen, attr.address(), -1, cpu, -1, PERF_FLAG_FD_CLOEXEC), what);
         }
+    }
+
+    /**
+     * perf_event_open(2) of the event {@code attr} describes (a {@link PerfEvent.Attr}) for process
+     * {@code pid} (-1: every process) on {@code cpu} (-1: every CPU), with no group; the new fd, or
+     * -errno, for callers that explain each errno themselves.
+     */
+    public static int perfEventOpenOrErrno(MemorySegment attr, int pid, int cpu) {
+        return (int) syscall(ARCH.perfEventOpen, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
     }
 
     /** syscall(2): the result, or -errno. */
@@ -238,6 +252,18 @@ public final class Sys {
             throw rethrow(t);
         }
         return (int) checked(orErrno(result, capture), "memfd_create(" + name + ")");
+    }
+
+    /** open(2) read-only, of a file or a directory, closed on exec: the fd, or -errno. */
+    public static int openReadOnlyOrErrno(String path) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), O_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) orErrno(result, capture);
     }
 
     /** open(2) read-write, creating the file (mode 0600) when {@code create}. */
@@ -372,6 +398,31 @@ public final class Sys {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** setsockopt(2) of an int option: 0, or -errno. */
+    public static int setsockoptOrErrno(int fd, int level, int option, int value) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try (Arena arena = Arena.ofConfined()) {
+            result = (int) SETSOCKOPT.invokeExact(capture, fd, level, option, arena.allocateFrom(JAVA_INT, value),
+                    (int) JAVA_INT.byteSize());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) orErrno(result, capture);
+    }
+
+    /** A second fd for the open file of {@code fd}, closed on exec (fcntl F_DUPFD_CLOEXEC). */
+    public static int dup(int fd, String what) {
+        MemorySegment capture = CAPTURE.get();
+        int result;
+        try {
+            result = (int) FCNTL.invokeExact(capture, fd, F_DUPFD_CLOEXEC, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return (int) checked(orErrno(result, capture), what);
     }
 
     /** ioctl(2) with an integer argument. */

@@ -203,6 +203,32 @@ class BpfMapTest {
     }
 
     @Test
+    void aBuilderPassesFlagsExtraFieldsAndInnerMaps() {
+        int noPrealloc = 1;
+        try (BpfMap hash = BpfMap.builder(MapType.HASH, "built").keySize(4).valueSize(8).maxEntries(8)
+                .flags(noPrealloc).create();
+             BpfMap inner = BpfMap.array("inner", 8, 1);
+             BpfMap outer = BpfMap.builder(MapType.ARRAY_OF_MAPS, "outer").keySize(4).valueSize(4).maxEntries(2)
+                     .innerMap(inner).create()) {
+            BpfMap.Info info = hash.info();
+            assertEquals(new BpfMap.Info(MapType.HASH, info.id(), 4, 8, 8, noPrealloc, 0, "built", 0), info);
+            assertTrue(info.id() > 0);
+            outer.update(u32(1), u32(inner.fd()), BpfMap.ANY);
+            assertEquals(MapType.ARRAY_OF_MAPS, outer.info().type());
+        }
+    }
+
+    @Test
+    void aFrozenMapRefusesWritesFromUserSpace() {
+        try (BpfMap array = BpfMap.array("frozen", 8, 1)) {
+            array.update(u32(0), new byte[8], BpfMap.ANY);
+            array.freeze();
+            SyscallException e = assertThrows(SyscallException.class, () -> array.update(u32(0), new byte[8], BpfMap.ANY));
+            assertEquals("EPERM", e.errnoName());
+        }
+    }
+
+    @Test
     void aClosedMapRefusesUse() {
         BpfMap map = BpfMap.array("closed", 8, 1);
         map.close();

@@ -2,6 +2,7 @@ package io.bpfring.memring;
 
 import io.bpfring.ClosedException;
 import io.bpfring.CorruptRingException;
+import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingProducer;
 import io.bpfring.sys.Sys;
@@ -27,8 +28,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -36,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Java producers on the ring buffer protocol: in one JVM and across processes. */
 class MemoryRingTest {
@@ -73,47 +83,129 @@ class MemoryRingTest {
     @ValueSource(strings = {"in memory", "shared file", "shared file opened twice"})
     void manyProducersOneConsumerNothingLostNothingReordered(String kind) throws Exception {
         int producers = 2;
-        long perProducer = 300_000;
+        long perProducer = STRESS_RECORDS / producers;
+        long start = System.nanoTime();
         Path file = dir.resolve("ring");
-        try (MemoryRing ring = kind.equals("in memory") ? MemoryRing.inMemory(16 * 1024) : MemoryRing.create(file, 16 * 1024);
+        // The rings close first, so producers still running after a failure stop at once.
+        try (ExecutorService threads = Executors.newFixedThreadPool(producers);
+             MemoryRing ring = kind.equals("in memory") ? MemoryRing.inMemory(16 * 1024) : MemoryRing.create(file, 16 * 1024);
              MemoryRing other = kind.endsWith("twice") ? MemoryRing.open(file) : null) {
-            List<Thread> threads = new ArrayList<>();
+            List<CompletableFuture<Void>> producing = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 int id = p;
                 MemoryRing through = id == 1 && other != null ? other : ring;
-                threads.add(Thread.ofPlatform().start(() -> {
+                producing.add(CompletableFuture.runAsync(() -> {
                     for (long seq = 0; seq < perProducer; seq++) {
                         put(through, id, seq, lengthOf(seq));
                     }
-                }));
+                }, threads));
             }
             long[] next = new long[producers];
             long[] lastPosition = {-1};
             long[] total = {0};
+            // Checks without building a message per record: the stress runs go through billions.
             RecordViewCheck check = record -> {
                 int id = record.getInt(0);
                 long seq = record.getLong(8);
-                assertEquals(next[id], seq, "producer " + id + " out of order or lost");
-                assertEquals(lengthOf(seq), record.length());
+                if (seq != next[id] || record.length() != lengthOf(seq)) {
+                    fail("producer " + id + ": expected record " + next[id] + ", got " + seq + " of " + record.length() + " bytes");
+                }
                 next[id]++;
-                assertTrue(record.position() > lastPosition[0], "delivered out of reservation order");
+                if (record.position() <= lastPosition[0]) {
+                    fail("delivered out of reservation order at " + record.position());
+                }
                 lastPosition[0] = record.position();
                 total[0]++;
             };
-            while (total[0] < producers * perProducer) {
-                ring.poll(r -> {
-                    check.accept(r);
-                    return true;
-                }, LONG);
-            }
-            for (Thread thread : threads) {
-                thread.join();
-            }
+            pollUntil(ring, r -> {
+                check.accept(r);
+                return true;
+            }, () -> total[0] == producers * perProducer, () -> producing.forEach(producer -> {
+                if (producer.isCompletedExceptionally()) {
+                    producer.join(); // throws what failed the producer
+                }
+            }));
+            CompletableFuture.allOf(producing.toArray(CompletableFuture[]::new)).get(LONG.toSeconds(), TimeUnit.SECONDS);
             assertEquals(producers * perProducer, total[0]);
             assertEquals(0, ring.consume(r -> true), "nothing duplicated");
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
             assertEquals(0, ring.lost());
+            report("threads, " + kind, total[0], start);
+        }
+    }
+
+    /**
+     * Producers in other processes write into a shared ring file: every record arrives once, each
+     * producer's in order, and the ring's order is the reservation order.
+     */
+    @Test
+    void producersInOtherProcessesNothingLostNothingReordered() throws Exception {
+        int producers = 2;
+        long perProducer = STRESS_RECORDS / producers;
+        Path file = dir.resolve("ring");
+        long start = System.nanoTime();
+        try (MemoryRing ring = MemoryRing.create(file, 64 * 1024)) {
+            List<Process> writers = new ArrayList<>();
+            for (int id = 1; id <= producers; id++) {
+                writers.add(producer(file, id, Long.toString(perProducer)));
+            }
+            long[] next = new long[producers + 1];
+            long[] lastPosition = {-1};
+            long[] total = {0};
+            pollUntil(ring, record -> {
+                int id = record.getInt(0);
+                if (id < 1 || id > producers || record.getLong(8) != next[id]) {
+                    fail("producer " + id + ": expected record " + (id < 1 || id > producers ? "none" : next[id])
+                            + ", got " + record.getLong(8));
+                }
+                next[id]++;
+                if (record.position() <= lastPosition[0]) {
+                    fail("delivered out of reservation order at " + record.position());
+                }
+                lastPosition[0] = record.position();
+                total[0]++;
+                return true;
+            }, () -> total[0] == producers * perProducer, () -> writers.forEach(writer -> {
+                if (!writer.isAlive() && writer.exitValue() != 0) {
+                    throw new AssertionError("a producer process failed: exit " + writer.exitValue());
+                }
+            }));
+            for (Process writer : writers) {
+                assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
+                assertEquals(0, writer.exitValue());
+            }
+            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            assertEquals(0, ring.lost());
+            report("processes, shared file", total[0], start);
+        }
+    }
+
+    /** Records for the stress runs, {@code -Dbpfring.stress.records=N} (split among the producers). */
+    private static final long STRESS_RECORDS = Long.getLong("bpfring.stress.records", 600_000);
+
+    /** Says how fast a stress run went, for runs scaled up with the property. */
+    private static void report(String what, long records, long startNanos) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        System.out.printf("stress (%s): %,d records in %.1f s, %.2f M/s; 0 lost, 0 duplicated, 0 reordered%n",
+                what, records, seconds, records / seconds / 1e6);
+    }
+
+    /**
+     * Polls until {@code done}. A test that goes wrong fails instead of waiting forever: when a
+     * poll finds nothing, {@code checkProducers} throws if a producer failed, and a whole
+     * {@link #LONG} without a record fails the test.
+     */
+    private static void pollUntil(MemoryRing ring, RecordHandler handler, BooleanSupplier done,
+                                  Runnable checkProducers) {
+        long lastRecord = System.nanoTime();
+        while (!done.getAsBoolean()) {
+            if (ring.poll(handler, Duration.ofMillis(100)) > 0) {
+                lastRecord = System.nanoTime();
+            } else {
+                checkProducers.run();
+                assertTrue(System.nanoTime() - lastRecord < LONG.toNanos(), "no record for " + LONG);
+            }
         }
     }
 
@@ -207,6 +299,126 @@ class MemoryRingTest {
         assertThrows(ClosedException.class, () -> closed.reserve(8));
     }
 
+    private MemoryRing ring(boolean sharedFile) {
+        return sharedFile ? MemoryRing.create(dir.resolve("ring"), 16 * 1024) : MemoryRing.inMemory(16 * 1024);
+    }
+
+    /** Lines of /proc/self/maps that map a ring of this test: an anonymous ring's memfd, or a file in its folder. */
+    private long ringMappings() throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.filter(line -> line.contains("memfd:bpfring") || line.contains(dir.toString())).count();
+        }
+    }
+
+    @ParameterizedTest(name = "shared file: {0}")
+    @ValueSource(booleans = {false, true})
+    void closeFromAnotherThreadEndsASleepingPollAtOnce(boolean sharedFile) throws Exception {
+        long mappings = ringMappings();
+        MemoryRing ring = ring(sharedFile);
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+        Thread.sleep(100); // let it sleep on the futex; a close before that ends it all the same
+        ring.close();
+        assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
+        assertEquals(mappings, ringMappings(), "unmapped once the poll has returned");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.poll(r -> true, LONG));
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+    }
+
+    @Test
+    void aHandlerRunningAtCloseFinishesItsBatchBeforeTheRingIsUnmapped() throws Exception {
+        long mappings = ringMappings();
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        put(ring, 1, 41);
+        put(ring, 1, 42);
+        CountDownLatch inHandler = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> {
+            inHandler.countDown();
+            awaitLatch(closed);
+            seen.add(r.getLong(8)); // reads the record after another thread closed the ring
+            return true;
+        }, LONG));
+        assertTrue(inHandler.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        ring.close();
+        assertThrows(IllegalStateException.class, () -> ring.reserve(8), "closed for everyone else at once");
+        closed.countDown();
+        assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS), "what was committed is delivered");
+        assertEquals(List.of(41L, 42L), seen);
+        assertEquals(mappings, ringMappings());
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            assertTrue(latch.await(LONG.toSeconds(), TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aHandlerMayCloseItsRing() throws Exception {
+        long mappings = ringMappings();
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        for (long seq = 0; seq < 3; seq++) {
+            put(ring, 1, seq);
+        }
+        List<Long> seen = new ArrayList<>();
+        assertEquals(3, ring.poll(r -> {
+            seen.add(r.getLong(8));
+            ring.close();
+            return true;
+        }, LONG));
+        assertEquals(List.of(0L, 1L, 2L), seen);
+        assertThrows(IllegalStateException.class, () -> ring.consume(r -> true));
+        assertEquals(mappings, ringMappings());
+    }
+
+    /**
+     * Producers that wake the consumer with every commit, and a consumer that sleeps between
+     * them, while another thread closes the ring: each of them ends soon after, either normally or
+     * with the ring's IllegalStateException, never with an error of a system call on memory that
+     * is gone.
+     */
+    @Test
+    void closingRacesWithWakingProducersAndASleepingConsumer() throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
+            for (int round = 0; round < 100; round++) {
+                MemoryRing ring = MemoryRing.inMemory(4096);
+                AtomicLong polls = new AtomicLong();
+                List<CompletableFuture<?>> users = new ArrayList<>();
+                for (int p = 0; p < 2; p++) {
+                    users.add(CompletableFuture.runAsync(() -> {
+                        while (true) {
+                            long position = ring.reserve(8);
+                            if (position >= 0) {
+                                ring.commit(position, RingProducer.FORCE_WAKEUP);
+                            }
+                        }
+                    }, threads));
+                }
+                users.add(CompletableFuture.runAsync(() -> {
+                    while (ring.poll(r -> true, LONG) > 0) {
+                        polls.incrementAndGet();
+                    }
+                }, threads));
+                while (polls.get() < 10) {
+                    Thread.onSpinWait();
+                }
+                ring.close();
+                for (CompletableFuture<?> user : users) {
+                    try {
+                        user.get(2, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof IllegalStateException)) {
+                            throw new AssertionError("round " + round + ": not a closed ring's error", e.getCause());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private Process producer(Path file, int id, String... what) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", Jvm.classPath(),
@@ -220,25 +432,30 @@ class MemoryRingTest {
     @Test
     void producersInOtherProcessesAndADeadOneThatHeldAReservation() throws Exception {
         Path file = dir.resolve("ring");
+        List<Process> processes = new ArrayList<>();
         try (MemoryRing ring = MemoryRing.create(file, 8192)) {
             Process holder = producer(file, 7, "hold");
+            processes.add(holder);
             BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
             assertTrue(out.readLine().startsWith("holding"));
             Process writer = producer(file, 8, "20000");
+            processes.add(writer);
             long[] next = {0};
             // The held reservation blocks everything behind it while its process lives.
             Thread.sleep(200);
             assertEquals(0, ring.consume(r -> true));
             holder.destroyForcibly().waitFor();
-            while (next[0] < 20000) {
-                ring.poll(r -> {
-                    assertEquals(8, r.getInt(0));
-                    assertEquals(next[0]++, r.getLong(8));
-                    return true;
-                }, LONG);
-            }
-            assertEquals(0, writer.waitFor());
+            pollUntil(ring, r -> {
+                assertEquals(8, r.getInt(0));
+                assertEquals(next[0]++, r.getLong(8));
+                return true;
+            }, () -> next[0] == 20000, () -> assertTrue(writer.isAlive(),
+                    () -> "the writer exited (" + writer.exitValue() + ") before all its records came"));
+            assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(0, writer.exitValue());
             assertEquals(1, ring.lost(), "the dead producer's record is skipped and counted");
+        } finally {
+            processes.forEach(Process::destroyForcibly);
         }
     }
 

@@ -38,7 +38,7 @@ public final class RingProducerProcess {
                 System.out.flush();
                 for (long seq = 0; seq < count; seq++) {
                     long position;
-                    while ((position = ring.reserve(16)) < 0) {
+                    while ((position = ring.reserve(16)) == -1) {
                         Thread.onSpinWait();
                     }
                     ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
@@ -62,7 +62,7 @@ public final class RingProducerProcess {
                 System.out.println("reopened");
                 continue;
             }
-            if (position < 0) {
+            if (position == -1) {
                 throw new IllegalStateException("no room for 30 s");
             }
             ring.data().set(JAVA_INT, ring.payloadOffset(position), id);

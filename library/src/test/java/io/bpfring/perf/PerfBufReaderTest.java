@@ -10,6 +10,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -60,7 +63,7 @@ class PerfBufReaderTest {
     }
 
     @Test
-    void eachCpuGetsItsOwnSamplesInOrder() {
+    void eachCpuGetsItsOwnSamplesInOrder() throws IOException {
         BitSet online = Cpus.online();
         try (PerfBufReader reader = PerfBufReader.builder(map).onSample(this::collect).open()) {
             assertEquals(online.cardinality(), reader.buffers().size());
@@ -74,7 +77,8 @@ class PerfBufReaderTest {
             assertEquals(expected.size(), reader.poll(LONG));
             assertEquals(expected, samples);
             for (PerfBufReader.CpuBuffer buffer : reader.buffers()) {
-                assertTrue(buffer.fd() >= 0);
+                assertEquals("anon_inode:[perf_event]",
+                        Files.readSymbolicLink(Path.of("/proc/self/fd/" + buffer.fd())).toString());
                 assertEquals(0, buffer.availableBytes());
             }
         }
@@ -207,6 +211,17 @@ class PerfBufReaderTest {
             assertEquals(2, reader.consume());
             assertEquals(List.of("0:0", "0:1", "0:2", "0:3"), samples);
         }
+    }
+
+    @Test
+    void closeFromAnotherThreadEndsPollAtOnce() throws Exception {
+        PerfBufReader reader = PerfBufReader.builder(map).onSample(this::collect).open();
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
+        Thread.sleep(50);
+        reader.close();
+        assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
+        assertFalse(map.delete(new byte[4]), "the entry of CPU 0 should be gone");
+        assertThrows(IllegalStateException.class, () -> reader.poll(LONG));
     }
 
     @Test

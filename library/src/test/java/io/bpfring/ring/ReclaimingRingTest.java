@@ -56,7 +56,7 @@ class ReclaimingRingTest {
 
     private long put(long value, int length) {
         long position = producer.reserve(length);
-        assertTrue(position >= 0, "no room");
+        assertTrue(position != -1, "no room"); // positions from 2^63 on are negative as longs
         data.set(JAVA_LONG, producer.payloadOffset(position), value);
         producer.commit(position, RingProducer.NO_WAKEUP);
         return position;
@@ -160,13 +160,90 @@ class ReclaimingRingTest {
     }
 
     @Test
-    void aLengthThatCarriesTheConsumerPastTheProducersIsCaughtOnTheNextCall() {
+    void aLengthPastWhatProducersReservedIsCorruptAndNothingIsDelivered() {
         put(1, 8);
         data.set(JAVA_INT, 0, 2000); // committed, within the ring, past what was reserved
-        consumer.consume(r -> true, Long.MAX_VALUE);
         CorruptRingException e = assertThrows(CorruptRingException.class,
                 () -> consumer.consume(this::collect, Long.MAX_VALUE));
-        assertTrue(e.getMessage().contains("not within one ring"), e.getMessage());
+        assertTrue(e.getMessage().contains("past the producer position"), e.getMessage());
+        assertTrue(seen.isEmpty());
+        assertEquals(0, consumer.consumerPosition());
+    }
+
+    @Test
+    void aCorruptRingStaysCorruptWhenTheProducersMoveOn() {
+        put(1, 8);
+        long bad = put(2, 8);
+        data.set(JAVA_INT, bad, 2000); // runs past the producer position, not past the ring
+        CorruptRingException first = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L), seen);
+        assertEquals(bad, consumer.consumerPosition());
+        for (int i = 0; i < 40; i++) { // producers go on until the bad length fits what they reserved
+            put(3 + i, 56);
+        }
+        for (int i = 0; i < 3; i++) {
+            CorruptRingException again = assertThrows(CorruptRingException.class,
+                    () -> consumer.consume(this::collect, Long.MAX_VALUE));
+            assertEquals(first.getMessage(), again.getMessage());
+        }
+        assertEquals(List.of(1L), seen, "nothing delivered after the corruption");
+        assertEquals(bad, consumer.consumerPosition());
+    }
+
+    /** Moves both positions to {@code position}, as a ring that has run that far has them. */
+    private void startAt(long position) {
+        consumerPage.set(JAVA_LONG, 0, position);
+        producerPage.set(JAVA_LONG, 0, position);
+    }
+
+    @Test
+    void pastTwoToThe63ACommittedHeaderBeyondTheProducersIsCorrupt() {
+        long position = Long.MIN_VALUE + 64; // 2^63 + 64 as a u64
+        startAt(position);
+        data.set(JAVA_INT, position & (SIZE - 1), 8); // a header where reclaimed space should be
+        CorruptRingException e = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains(Long.toUnsignedString(position)), e.getMessage());
+        assertTrue(seen.isEmpty());
+        assertEquals(position, consumer.consumerPosition());
+    }
+
+    @Test
+    void recordsAcrossTwoToThe63AndTwoToThe64AreDeliveredUpToTheProducers() {
+        for (long start : new long[] {Long.MAX_VALUE - 15, -32}) { // 2^63 - 16, 2^64 - 32
+            startAt(start & ~7L);
+            RingConsumer fresh = RingConsumer.reclaiming(consumerPage, producerPage, data, SIZE);
+            seen.clear();
+            put(1, 8);
+            put(2, 8);
+            put(3, 8);
+            long end = producerPage.get(JAVA_LONG, 0);
+            data.set(JAVA_INT, end & (SIZE - 1), 8); // garbage where the next record would be
+            CorruptRingException e = assertThrows(CorruptRingException.class,
+                    () -> fresh.consume(this::collect, Long.MAX_VALUE), "from " + Long.toUnsignedString(start));
+            assertTrue(e.getMessage().contains(Long.toUnsignedString(end)), e.getMessage());
+            assertEquals(List.of(1L, 2L, 3L), seen);
+            assertEquals(end, fresh.consumerPosition());
+            data.asSlice(0, SIZE).fill(RingLayout.UNCLAIMED);
+        }
+    }
+
+    @Test
+    void unalignedPositionsAreCorruptAndNothingIsRead() {
+        long[][] positions = {{2, 18}, {4, 20}, {0, 12}, {-4, 12}, {Long.MIN_VALUE + 1, Long.MIN_VALUE + 17}};
+        for (long[] pair : positions) {
+            data.asSlice(0, 64).fill((byte) 0); // committed, empty records wherever a header is looked for
+            consumerPage.set(JAVA_LONG, 0, pair[0]);
+            producerPage.set(JAVA_LONG, 0, pair[1]);
+            RingConsumer fresh = RingConsumer.reclaiming(consumerPage, producerPage, data, SIZE);
+            String which = Long.toUnsignedString(pair[0]) + " and " + Long.toUnsignedString(pair[1]);
+            CorruptRingException e = assertThrows(CorruptRingException.class,
+                    () -> fresh.consume(this::collect, Long.MAX_VALUE), which);
+            assertTrue(e.getMessage().contains("8-byte aligned"), e.getMessage());
+            assertTrue(seen.isEmpty(), which);
+            assertEquals(pair[0], fresh.consumerPosition(), which);
+        }
     }
 
     @Test

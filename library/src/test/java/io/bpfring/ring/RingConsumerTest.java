@@ -47,7 +47,8 @@ class RingConsumerTest {
     }
 
     private boolean collect(RecordView record) {
-        seen.add(record.getLong(0));
+        assertTrue(seen.size() < SIZE / 8, "more records than the ring holds");
+        seen.add(record.length() >= 8 ? record.getLong(0) : -record.length() - 1);
         return true;
     }
 
@@ -126,6 +127,120 @@ class RingConsumerTest {
         cons.set(JAVA_LONG, 0, 64);
         prod.set(JAVA_LONG, 0, 8);
         assertThrows(CorruptRingException.class, () -> consumer.consume(this::collect, Long.MAX_VALUE));
+    }
+
+    /** Puts both positions at {@code position}: an empty ring that has run that far. */
+    private void startAt(long position) {
+        writeAt = position;
+        cons.set(JAVA_LONG, 0, position);
+        prod.set(JAVA_LONG, 0, position);
+    }
+
+    /** Leaves a committed header of {@code length} at {@code position}, as an earlier lap does. */
+    private void leaveHeader(long position, int length) {
+        data.set(JAVA_INT, position & (SIZE - 1), length);
+    }
+
+    @Test
+    void anEmptyRingPastTwoToThe63HoldsNothingOfEarlierLaps() {
+        long position = Long.MIN_VALUE + 64; // 2^63 + 64 as a u64
+        startAt(position);
+        leaveHeader(position, 8);
+        assertEquals(0, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(position, consumer.consumerPosition());
+        write(1, 0);
+        leaveHeader(writeAt, 8);
+        assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L), seen);
+        assertEquals(writeAt, consumer.consumerPosition(), "stopped at the producer position");
+    }
+
+    @Test
+    void positionsAreComparedAcrossTwoToThe63AndTwoToThe64() {
+        for (long start : new long[] {Long.MAX_VALUE - 15, -32}) { // 2^63 - 16, 2^64 - 32
+            setUp();
+            seen.clear();
+            startAt(start & ~7L);
+            write(1, 0);
+            write(2, RingLayout.DISCARD_BIT);
+            write(3, 0); // from 2^64 - 32, this one is at position 0 again
+            leaveHeader(writeAt, 0);
+            assertEquals(2, consumer.consume(this::collect, Long.MAX_VALUE), "from " + Long.toUnsignedString(start));
+            assertEquals(List.of(1L, 3L), seen);
+            assertEquals(writeAt, consumer.consumerPosition());
+        }
+    }
+
+    @Test
+    void anEmptyRingJustBeforeTwoToThe64IsEmpty() {
+        for (int stale : new int[] {0, 8}) {
+            setUp();
+            startAt(-8); // 2^64 - 8
+            leaveHeader(-8, stale);
+            assertEquals(0, consumer.consume(this::collect, Long.MAX_VALUE), "a stale header of " + stale + " bytes");
+            assertTrue(seen.isEmpty());
+            assertEquals(-8, consumer.consumerPosition());
+        }
+    }
+
+    @Test
+    void unalignedPositionsAreCorruptAndNothingIsRead() {
+        long[][] positions = {{2, 18}, {4, 20}, {0, 12}, {0, 4}, {-4, 12}, {Long.MIN_VALUE + 1, Long.MIN_VALUE + 17}};
+        for (long[] pair : positions) {
+            setUp();
+            for (long offset = 0; offset < 64; offset += 4) {
+                data.set(JAVA_INT, offset, 0); // committed, empty records wherever a header is looked for
+            }
+            cons.set(JAVA_LONG, 0, pair[0]);
+            prod.set(JAVA_LONG, 0, pair[1]);
+            String which = Long.toUnsignedString(pair[0]) + " and " + Long.toUnsignedString(pair[1]);
+            CorruptRingException e = assertThrows(CorruptRingException.class,
+                    () -> consumer.consume(this::collect, Long.MAX_VALUE), which);
+            assertTrue(e.getMessage().contains("8-byte aligned"), e.getMessage());
+            assertTrue(e.getMessage().contains(Long.toUnsignedString((pair[0] & 7) != 0 ? pair[0] : pair[1])),
+                    e.getMessage());
+            assertTrue(seen.isEmpty(), which);
+            assertEquals(pair[0], consumer.consumerPosition(), which);
+            assertThrows(CorruptRingException.class, () -> consumer.hasCommittedRecord(), which);
+        }
+    }
+
+    @Test
+    void aCorruptRingStaysCorruptWhenTheProducerMovesOn() {
+        write(1, 0);
+        long bad = write(2, 0);
+        data.set(JAVA_INT, bad, 2000); // runs past the producer position, not past the ring
+        CorruptRingException first = assertThrows(CorruptRingException.class,
+                () -> consumer.consume(this::collect, Long.MAX_VALUE));
+        assertEquals(List.of(1L), seen);
+        assertEquals(bad, consumer.consumerPosition());
+        // Producers go on writing until the bad length fits what they reserved: still corrupt.
+        writeAt = bad + RingLayout.span(2000) + 64;
+        prod.set(JAVA_LONG, 0, writeAt);
+        for (int i = 0; i < 3; i++) {
+            CorruptRingException again = assertThrows(CorruptRingException.class,
+                    () -> consumer.consume(this::collect, Long.MAX_VALUE));
+            assertEquals(first.getMessage(), again.getMessage());
+            assertThrows(CorruptRingException.class, () -> consumer.hasCommittedRecord());
+        }
+        assertEquals(List.of(1L), seen, "nothing delivered after the corruption");
+        assertEquals(bad, consumer.consumerPosition());
+    }
+
+    @Test
+    void availableBytesOfImpossiblePositionsIsCorrupt() {
+        long[][] positions = {{64, 8}, {0, SIZE}, {0, 2 * SIZE}, {4, 16}, {0, 12}, {Long.MIN_VALUE, Long.MAX_VALUE - 7}};
+        for (long[] pair : positions) {
+            cons.set(JAVA_LONG, 0, pair[0]);
+            prod.set(JAVA_LONG, 0, pair[1]);
+            assertThrows(CorruptRingException.class, () -> consumer.availableBytes(),
+                    Long.toUnsignedString(pair[0]) + " and " + Long.toUnsignedString(pair[1]));
+        }
+        cons.set(JAVA_LONG, 0, -16);
+        prod.set(JAVA_LONG, 0, 16);
+        assertEquals(32, consumer.availableBytes(), "across 2^64");
+        // Zeroed memory: four committed empty records. A figure asked for does not stop the consumer.
+        assertEquals(4, consumer.consume(r -> true, Long.MAX_VALUE));
     }
 
     @Test

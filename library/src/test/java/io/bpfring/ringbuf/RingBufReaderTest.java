@@ -5,19 +5,31 @@ import io.bpfring.asm.Helper;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingLayout;
+import io.bpfring.sys.Epoll;
 import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -350,13 +362,93 @@ class RingBufReaderTest {
         }
     }
 
+    /**
+     * Two threads call wakeup() as a poll starts, many thousand times: each poll returns, and
+     * then the poller sleeps in epoll again, instead of spinning on a wake-up already taken.
+     */
     @Test
-    void closeFromAnotherThreadEndsPollAndReleasesTheReader() throws Exception {
-        RingBufReader reader = RingBufReader.of(ring, this::collect);
-        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
+    void wakeupsRacingWithAPollNeverLeaveTheNextPollSpinning() throws Exception {
+        int rounds = 10_000;
+        AtomicBoolean stop = new AtomicBoolean();
+        // The reader closes first, which ends a poll that spins; the threads then stop by themselves.
+        try (ExecutorService threads = Executors.newFixedThreadPool(3);
+             RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            AtomicInteger returned = new AtomicInteger();
+            // The round the wakers are to race in, and the count of returned polls that starts it.
+            AtomicInteger armed = new AtomicInteger(-1);
+            AtomicInteger trigger = new AtomicInteger();
+            AtomicInteger woken = new AtomicInteger();
+            CompletableFuture<Path> pollerTask = new CompletableFuture<>();
+            Future<?> poller = threads.submit(() -> {
+                pollerTask.complete(Path.of("/proc", Files.readSymbolicLink(Path.of("/proc/thread-self")).toString()));
+                while (!stop.get()) {
+                    reader.poll(LONG);
+                    returned.incrementAndGet();
+                }
+                return null;
+            });
+            for (int w = 0; w < 2; w++) {
+                threads.submit(() -> {
+                    for (int round = 0; round < rounds; round++) {
+                        int thisRound = round;
+                        awaitUntil(() -> stop.get() || armed.get() == thisRound && returned.get() >= trigger.get(),
+                                "round " + round);
+                        if (stop.get()) {
+                            return null;
+                        }
+                        reader.wakeup();
+                        woken.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            Path task = pollerTask.get(LONG.toSeconds(), TimeUnit.SECONDS);
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    awaitSleepingInEpoll(task, round);
+                    trigger.set(returned.get() + 1);
+                    armed.set(round);
+                    reader.wakeup(); // ends the sleeping poll; the wakers race with the next one
+                    int due = 2 * (round + 1);
+                    awaitUntil(() -> woken.get() >= due, "round " + round);
+                }
+            } finally {
+                stop.set(true);
+            }
+            reader.wakeup();
+            poller.get(LONG.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until the thread at {@code task} sleeps in epoll_wait; one that keeps running fails the test. */
+    private static void awaitSleepingInEpoll(Path task, int round) throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!Files.readString(task.resolve("wchan")).contains("epoll")) {
+            assertTrue(System.nanoTime() - deadline < 0, "round " + round + ": the poll spins instead of sleeping");
+            Thread.yield();
+        }
+    }
+
+    /** Waits for {@code done}, yielding the core to the threads it waits for (two cores may be all there is). */
+    private static void awaitUntil(BooleanSupplier done, String what) {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() - deadline < 0, what + ": no progress");
+            Thread.yield();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adaptive", "producer-controlled", "busy"})
+    void closeFromAnotherThreadEndsPollAtOnceAndReleasesTheReader(String poll) throws Exception {
+        RingBufReader reader = new RingBufReader();
+        reader.add(ring, this::collect,
+                poll.equals("producer-controlled") ? Notification.PRODUCER_CONTROLLED : Notification.ADAPTIVE);
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(
+                () -> poll.equals("busy") ? reader.busyPoll(LONG) : reader.poll(LONG));
         Thread.sleep(50);
         reader.close();
-        assertEquals(0, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
         ClosedException e = assertThrows(ClosedException.class, () -> reader.poll(LONG));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertThrows(ClosedException.class, reader::consume);
@@ -390,8 +482,15 @@ class RingBufReaderTest {
 
     @Test
     void theEpollFdIsReadableForOwnEventLoops() {
-        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
-            assertTrue(reader.epollFd() >= 0);
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect);
+             Epoll own = new Epoll(1)) {
+            own.add(reader.epollFd(), Epoll.EPOLLIN, 7);
+            assertEquals(0, own.await(0), "nothing to read yet");
+            emitter.output(8, 1);
+            assertEquals(1, own.await((int) LONG.toMillis()));
+            assertEquals(7, own.data(0));
+            assertEquals(1, reader.consume());
+            assertEquals(0, own.await(0), "all read: not readable any more");
         }
     }
 

@@ -11,15 +11,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +141,82 @@ class UserRingBufWriterTest {
             assertTrue(position >= 0);
             writer.submit(position);
             assertEquals(1, runDrain());
+        }
+    }
+
+    /** Fills the ring with 1000-byte samples; returns how many fitted. */
+    private static int fill(UserRingBufWriter writer) {
+        byte[] sample = new byte[1000];
+        int written = 0;
+        while (writer.offer(sample)) {
+            written++;
+        }
+        return written;
+    }
+
+    /** Threads waiting for room, each for up to 30 s. */
+    private static List<CompletableFuture<Long>> waitForRoom(UserRingBufWriter writer, ExecutorService threads) {
+        List<CompletableFuture<Long>> waiting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiting.add(CompletableFuture.supplyAsync(() -> writer.reserve(1000, Duration.ofSeconds(30)), threads));
+        }
+        return waiting;
+    }
+
+    @Test
+    void writersOnSeveralThreadsWaitForRoomAtOnce() throws Exception {
+        try (ExecutorService threads = Executors.newFixedThreadPool(3);
+             UserRingBufWriter writer = new UserRingBufWriter(ring)) {
+            int written = fill(writer);
+            List<CompletableFuture<Long>> waiting = waitForRoom(writer, threads);
+            Thread.sleep(100);
+            assertTrue(waiting.stream().noneMatch(CompletableFuture::isDone), "the ring is full: they wait");
+            assertEquals(written, runDrain());
+            for (CompletableFuture<Long> waiter : waiting) {
+                writer.submit(waiter.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(waiting.size(), runDrain());
+        }
+    }
+
+    /**
+     * A writer waiting for room sleeps in epoll_wait between its looks at the ring: a close from
+     * another thread, in any of its rounds, wakes it, and the ring and fds go once it has left.
+     */
+    @Test
+    void closeWakesEveryWriterWaitingForRoomAtOnce() throws Exception {
+        long mappings = ringMappings();
+        long fds = openFds();
+        try (ExecutorService threads = Executors.newFixedThreadPool(3)) {
+            for (int round = 0; round < 100; round++) {
+                UserRingBufWriter writer = new UserRingBufWriter(ring);
+                fill(writer);
+                List<CompletableFuture<Long>> waiting = waitForRoom(writer, threads);
+                Thread.sleep(1);
+                writer.close();
+                for (CompletableFuture<Long> waiter : waiting) {
+                    // Within 2 s of the close, although each waits for 30 s.
+                    ExecutionException e = assertThrows(ExecutionException.class,
+                            () -> waiter.get(2, TimeUnit.SECONDS), "round " + round);
+                    assertInstanceOf(IllegalStateException.class, e.getCause());
+                    assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+                }
+                assertEquals(mappings, ringMappings(), "unmapped once the waiters have left, round " + round);
+                assertEquals(fds, openFds(), "round " + round);
+                runDrain();
+            }
+        }
+    }
+
+    private static long openFds() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    private static long ringMappings() throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.filter(line -> line.contains("bpf-map")).count();
         }
     }
 

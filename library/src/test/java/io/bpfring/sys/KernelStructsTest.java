@@ -171,6 +171,9 @@ class KernelStructsTest {
             bpf_attr/link_create         uprobe_multi.cnt 384
             bpf_attr/link_create         uprobe_multi.flags 416
             bpf_attr/link_create         uprobe_multi.pid 448
+            bpf_attr/iter_create         sizeof 8
+            bpf_attr/iter_create         link_fd 0
+            bpf_attr/iter_create         flags 32
             bpf_insn                     sizeof 8
             bpf_insn                     code 0
             bpf_insn                     dst_reg 8 :4
@@ -412,6 +415,7 @@ class KernelStructsTest {
         LAYOUTS.put("bpf_attr/raw_tracepoint", BpfAttr.RawTracepoint.LAYOUT);
         LAYOUTS.put("bpf_attr/#11", BpfAttr.BtfLoad.LAYOUT);
         LAYOUTS.put("bpf_attr/link_create", BpfAttr.LinkCreate.LAYOUT);
+        LAYOUTS.put("bpf_attr/iter_create", BpfAttr.IterCreate.LAYOUT);
         LAYOUTS.put("bpf_insn", BpfAttr.Insn.LAYOUT);
         LAYOUTS.put("bpf_func_info", BpfAttr.FuncInfo.LAYOUT);
         LAYOUTS.put("bpf_line_info", BpfAttr.LineInfo.LAYOUT);
