@@ -1,4 +1,4 @@
-# Sourced by ./bpfring and ./run-tests: finds a JDK >= 22 (JAVA_HOME first, then the newest
+# Sourced by ./bpfring and ./run-tests: finds a JDK >= 25 (JAVA_HOME first, then the newest
 # under /usr/lib/jvm), exports JAVA_HOME, and mounts tracefs and bpffs when root and missing.
 
 java_feature() { # prints the feature release of the JDK at $1, or nothing
@@ -17,17 +17,17 @@ find_jdk() {
   local home v best="" best_v=0
   if [ -n "${JAVA_HOME:-}" ]; then
     v=$(java_feature "$JAVA_HOME")
-    if [ -n "$v" ] && [ "$v" -ge 22 ]; then echo "$JAVA_HOME"; return 0; fi
+    if [ -n "$v" ] && [ "$v" -ge 25 ]; then echo "$JAVA_HOME"; return 0; fi
   fi
   for home in /usr/lib/jvm/*; do
     v=$(java_feature "$home")
-    if [ -n "$v" ] && [ "$v" -ge 22 ] && [ "$v" -gt "$best_v" ]; then best="$home"; best_v=$v; fi
+    if [ -n "$v" ] && [ "$v" -ge 25 ] && [ "$v" -gt "$best_v" ]; then best="$home"; best_v=$v; fi
   done
   [ -n "$best" ] && echo "$best"
 }
 
 if ! JAVA_HOME=$(find_jdk); then
-  echo "bpfring needs a JDK 22 or newer (25 recommended): none in JAVA_HOME or /usr/lib/jvm." >&2
+  echo "bpfring needs a JDK 25 or newer (it builds for release 25): none in JAVA_HOME or /usr/lib/jvm." >&2
   echo "Install one, or point JAVA_HOME at it." >&2
   exit 1
 fi
@@ -55,8 +55,6 @@ ensure_maven() {
       exit 1
     fi
   fi
-  # Maven's own libraries still use sun.misc.Unsafe; keep newer JDKs from warning about it.
-  if [ "$(java_feature "$JAVA_HOME")" -ge 24 ]; then
-    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
-  fi
+  # Maven's own libraries still use sun.misc.Unsafe; keep the JDK from warning about it.
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 }

@@ -9,7 +9,6 @@ import io.bpfring.bpf.ProgramType;
 import io.bpfring.bpf.Resources;
 import io.bpfring.bpf.Tracepoint;
 import io.bpfring.ringbuf.Notification;
-import io.bpfring.sys.Sys;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -121,7 +120,7 @@ public final class KernelBench {
             for (int i = 0; i < count; i++) {
                 threads.add(Thread.ofPlatform().name("bench-producer-" + i).start(() -> {
                     while (running) {
-                        Sys.getpgid(0);
+                        Getpgid.call(0);
                     }
                 }));
             }

@@ -9,7 +9,6 @@ import io.bpfring.bench.BenchResult;
 import io.bpfring.bench.KernelBench;
 import io.bpfring.bench.Mode;
 import io.bpfring.bench.Notify;
-import io.bpfring.cli.Sizes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -74,7 +73,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Samples per getpgid call, up to 4000 (default: ${DEFAULT-VALUE}).", converter = Batch.class)
     int batch;
 
-    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "512K",
+    @Option(names = {"-r", "--ring-size"}, paramLabel = "SIZE", defaultValue = "512K",
             description = "Ring buffer size: a power of 2 and a multiple of the page size, up to 1G "
                     + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
     int ringSize;
@@ -89,15 +88,13 @@ public final class BenchCommand implements Callable<Integer> {
             converter = Sizes.Count.class)
     int sampleRate;
 
-    @Option(names = "--warmup", paramLabel = "MS", defaultValue = "1000",
-            description = "Warm-up before measuring, in ms (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.Millis.class)
-    long warmupMillis;
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s",
+            description = "Warm-up before measuring (default: ${DEFAULT-VALUE}).", converter = Sizes.Time.class)
+    Duration warmup;
 
-    @Option(names = "--round", paramLabel = "MS", defaultValue = "1000",
-            description = "Length of a round, in ms (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.PositiveMillis.class)
-    long roundMillis;
+    @Option(names = "--round", paramLabel = "TIME", defaultValue = "1s",
+            description = "Length of a round (default: ${DEFAULT-VALUE}).", converter = Sizes.PositiveTime.class)
+    Duration round;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5",
             description = "Measured rounds per run (default: ${DEFAULT-VALUE}).", converter = Sizes.Rounds.class)
@@ -136,8 +133,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int threads : producers) {
                 for (String mode : modes) {
                     configs.add(new BenchConfig(Mode.ofLabel(mode), Notify.ofLabel(notification), threads,
-                            batch, ringSize, pagesPerCpu, sampleRate, Duration.ofMillis(warmupMillis),
-                            Duration.ofMillis(roundMillis), rounds));
+                            batch, ringSize, pagesPerCpu, sampleRate, warmup, round, rounds));
                 }
             }
         }

@@ -1,12 +1,10 @@
 package io.bpfring.cli;
 
-import io.bpfring.cli.BenchCommand;
-import io.bpfring.cli.MpscCommand;
 import io.bpfring.cli.checks.BurstCheckCommand;
 import io.bpfring.cli.checks.OrderCheckCommand;
 import io.bpfring.cli.execsnoop.ExecSnoopCommand;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code bpfring} command line. */
 @Command(name = "bpfring",

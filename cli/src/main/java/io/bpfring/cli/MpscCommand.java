@@ -3,13 +3,12 @@ package io.bpfring.cli;
 import io.bpfring.bench.mpsc.Contender;
 import io.bpfring.bench.mpsc.Interleaved;
 import io.bpfring.bench.mpsc.Structure;
-import io.bpfring.cli.Sizes;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -75,7 +74,7 @@ public final class MpscCommand implements Callable<Integer> {
             description = "The structure the others are divided by (default: ${DEFAULT-VALUE}).")
     String peer;
 
-    @Option(names = "--sizes", split = ",", paramLabel = "BYTES", defaultValue = "16,256",
+    @Option(names = "--sizes", split = ",", paramLabel = "SIZE", defaultValue = "16,256",
             description = "Record sizes, 8 bytes to 64K (default: 16,256).", converter = RecordSize.class)
     List<Integer> sizes;
 
@@ -83,16 +82,16 @@ public final class MpscCommand implements Callable<Integer> {
             description = "Producer thread counts (default: 1,2).", converter = Sizes.Threads.class)
     List<Integer> producers;
 
-    @Option(names = "--slice", paramLabel = "MS", defaultValue = "200",
-            description = "How long each structure runs per round, in ms (default: ${DEFAULT-VALUE}).",
-            converter = Sizes.PositiveMillis.class)
-    long sliceMillis;
+    @Option(names = "--slice", paramLabel = "TIME", defaultValue = "200ms",
+            description = "How long each structure runs per round (default: ${DEFAULT-VALUE}).",
+            converter = Sizes.PositiveTime.class)
+    Duration slice;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "20",
             description = "Measured rounds (default: ${DEFAULT-VALUE}).", converter = Sizes.Rounds.class)
     int rounds;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "3",
             description = "Rounds run first and not counted (default: ${DEFAULT-VALUE}); bpfring's memory "
                     + "accesses are slow until the JIT compiles them.", converter = WarmupRounds.class)
     int warmupRounds;
@@ -133,7 +132,7 @@ public final class MpscCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Interleaved bench = new Interleaved(structures.stream().map(Structure::ofLabel).toList(),
-                Structure.ofLabel(peer), Duration.ofMillis(sliceMillis), warmupRounds, rounds, err);
+                Structure.ofLabel(peer), slice, warmupRounds, rounds, err);
         List<Interleaved.Result> results = forks == 1 ? measure(bench) : forked(err);
         if (roundsOut) {
             results.forEach(r -> out.println(roundsLine(r)));
@@ -202,7 +201,7 @@ public final class MpscCommand implements Callable<Integer> {
             Object value = option.getValue();
             arguments.add(option.longestName() + "=" + (value instanceof List<?> list
                     ? list.stream().map(String::valueOf).collect(Collectors.joining(","))
-                    : value));
+                    : value instanceof Duration duration ? Sizes.format(duration) : value));
         }
         arguments.add("--rounds-out");
         return arguments;

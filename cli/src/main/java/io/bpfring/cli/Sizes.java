@@ -1,7 +1,7 @@
 package io.bpfring.cli;
 
+import io.bpfring.bpf.Platform;
 import io.bpfring.ring.RingLayout;
-import io.bpfring.sys.Sys;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,9 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sizes, durations and counts as people type them: 64K, 4M, 1G; 500ms, 30s, 5m, 1h; 1000. The
- * converters check a value against what it is for, so one that does not fit is a usage error
- * naming the value (picocli names the option) before anything is loaded.
+ * Sizes, durations and counts, in one form on every command: a size in bytes or with K, M or G
+ * (64K, 4M, 1G); a duration with its unit (500ms, 30s, 5m, 1h), or 0; a count as a whole number
+ * (1000). The converters check a value against what it is for, so one that does not fit is a
+ * usage error naming the value (picocli names the option) before anything is loaded.
  */
 public final class Sizes {
     /**
@@ -39,6 +40,7 @@ public final class Sizes {
 
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*([kmg]?)i?b?", Pattern.CASE_INSENSITIVE);
     private static final Pattern TIME = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+    private static final String TIME_FORMS = "500ms, 30s, 5m or 1h";
 
     private Sizes() {
     }
@@ -75,17 +77,22 @@ public final class Sizes {
     }
 
     /**
-     * Parses 500ms, 30s, 5m, 1h, or a plain number of {@code plain} units; longer than zero
-     * when {@code positive}. Waits and deadlines count in nanoseconds: a duration must fit a
-     * long of them, 292 years.
+     * Parses 500ms, 30s, 5m or 1h, or 0, which needs no unit; longer than zero when
+     * {@code positive}. A number without a unit is refused: one option counted seconds and
+     * another milliseconds. Waits and deadlines count in nanoseconds: a duration must fit a long
+     * of them, 292 years.
      */
-    static Duration parseDuration(String text, ChronoUnit plain, boolean positive) {
+    static Duration parseDuration(String text, boolean positive) {
         Matcher m = TIME.matcher(text.trim());
         if (!m.matches()) {
-            throw new TypeConversionException("'" + text + "' is not a duration: use 500ms, 30s, 5m, 1h or "
-                    + (plain == ChronoUnit.SECONDS ? "seconds" : "milliseconds"));
+            throw new TypeConversionException("'" + text + "' is not a duration: use " + TIME_FORMS);
         }
-        ChronoUnit unit = m.group(2) == null ? plain : switch (m.group(2).toLowerCase(Locale.ROOT)) {
+        if (m.group(2) == null && wholeNumber(m.group(1)) != 0) {
+            String n = m.group(1);
+            throw new TypeConversionException("'" + text + "' has no unit: use " + n + "ms, " + n + "s, " + n + "m or "
+                    + n + "h");
+        }
+        ChronoUnit unit = m.group(2) == null ? ChronoUnit.SECONDS : switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "ms" -> ChronoUnit.MILLIS;
             case "m" -> ChronoUnit.MINUTES;
             case "h" -> ChronoUnit.HOURS;
@@ -99,6 +106,23 @@ public final class Sizes {
             throw new TypeConversionException("'" + text + "' must be more than 0");
         }
         return Duration.of(n, unit);
+    }
+
+    /** 2 seconds as 2s, 1500 milliseconds as 1500ms: in the form a duration option takes. */
+    public static String format(Duration duration) {
+        if (duration.toNanosPart() % 1_000_000 != 0) {
+            throw new IllegalArgumentException(duration + " is not whole milliseconds");
+        }
+        if (duration.isZero()) {
+            return "0";
+        }
+        if (duration.toMillisPart() != 0) {
+            return duration.toMillis() + "ms";
+        }
+        if (duration.toSecondsPart() != 0) {
+            return duration.toSeconds() + "s";
+        }
+        return duration.toMinutesPart() != 0 ? duration.toMinutes() + "m" : duration.toHours() + "h";
     }
 
     /** 262144 as 256K, 4194304 as 4M; other values in bytes. */
@@ -120,7 +144,7 @@ public final class Sizes {
         @Override
         public Integer convert(String text) {
             long size = parseBytes(text, MAX_RING);
-            long page = Sys.pageSize();
+            long page = Platform.pageSize();
             if (!RingLayout.isValidSize(size, page)) {
                 long suggestion = size <= page ? page : Long.highestOneBit(size - 1) << 1;
                 throw new TypeConversionException("'" + text + "' is not a power of 2 and a multiple of the page size ("
@@ -134,7 +158,7 @@ public final class Sizes {
     public static final class PerfPages implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String text) {
-            long page = Sys.pageSize();
+            long page = Platform.pageSize();
             long max = MAX_PERF_BUFFER / page;
             long pages = wholeNumber(text);
             if (pages < 1 || pages > max || Long.bitCount(pages) != 1) {
@@ -203,35 +227,19 @@ public final class Sizes {
         }
     }
 
-    /** A duration: 500ms, 30s, 5m, 1h, or plain seconds; 0 too. */
+    /** A duration: 500ms, 30s, 5m or 1h; 0 too. */
     public static final class Time implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {
-            return parseDuration(text, ChronoUnit.SECONDS, false);
+            return parseDuration(text, false);
         }
     }
 
-    /** How long something runs: 500ms, 30s, 5m, 1h, or plain seconds; more than 0. */
+    /** How long something runs: 500ms, 30s, 5m or 1h; more than 0. */
     public static final class PositiveTime implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String text) {
-            return parseDuration(text, ChronoUnit.SECONDS, true);
-        }
-    }
-
-    /** Milliseconds: plain, or a duration with its unit, 2s; 0 too. */
-    public static final class Millis implements ITypeConverter<Long> {
-        @Override
-        public Long convert(String text) {
-            return parseDuration(text, ChronoUnit.MILLIS, false).toMillis();
-        }
-    }
-
-    /** Milliseconds that something runs: plain, or a duration with its unit, 2s; more than 0. */
-    public static final class PositiveMillis implements ITypeConverter<Long> {
-        @Override
-        public Long convert(String text) {
-            return parseDuration(text, ChronoUnit.MILLIS, true).toMillis();
+            return parseDuration(text, true);
         }
     }
 }

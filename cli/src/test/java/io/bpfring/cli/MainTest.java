@@ -65,8 +65,8 @@ class MainTest {
 
     @Test
     void mpscForksGetNoOptionOfTheCommandAbove() {
-        Run run = run("--debug", "mpsc", "-s", "agrona", "--sizes", "16", "-P", "1", "--rounds", "1", "--warmup", "0",
-                "--slice", "10", "--forks", "2", "--json");
+        Run run = run("--debug", "mpsc", "-s", "agrona", "--sizes", "16", "-P", "1", "--rounds", "1", "--warmup-rounds",
+                "0", "--slice", "10ms", "--forks", "2", "--json");
         assertEquals(0, run.exitCode(), String.join("\n", run.err()));
         assertTrue(run.out().contains("\"rounds\":2,\"forks\":2"), run.out());
     }
@@ -89,7 +89,7 @@ class MainTest {
         assertUsageError("--bytes", "17179869185G", "burst-check", "-b", "17179869185G", "-n", "100");
         assertUsageError("--bytes", "3M", "burst-check", "-b", "3M", "-n", "100");
         assertTrue(assertUsageError("--ring-size", "1000", "bench", "-r", "1000", "-m", "rb-java", "-P", "1",
-                "-n", "default", "--rounds", "1", "--warmup", "0", "--round", "10", "--no-fork")
+                "-n", "default", "--rounds", "1", "--warmup", "0", "--round", "10ms", "--no-fork")
                 .contains("not a power of 2"));
         assertTrue(assertUsageError("--ring-size", "5000", "execsnoop", "--ring-size", "5000", "-d", "1s")
                 .contains("try 8K"));
@@ -105,7 +105,23 @@ class MainTest {
         assertUsageError("--round", "0", "bench", "--round", "0", "-m", "rb-java", "-P", "1", "-n", "default",
                 "--rounds", "1", "--warmup", "0", "--no-fork");
         assertUsageError("--slice", "0ms", "mpsc", "--slice", "0ms", "-s", "agrona", "--sizes", "16", "-P", "1",
-                "--rounds", "1", "--warmup", "0");
+                "--rounds", "1", "--warmup-rounds", "0");
+    }
+
+    @Test
+    void everyDurationIsWrittenWithItsUnit() {
+        // --warmup counted milliseconds in bench and rounds in mpsc; -d counted seconds.
+        assertTrue(assertUsageError("--warmup", "1000", "bench", "--warmup", "1000", "-m", "rb-java", "-P", "1",
+                "-n", "default", "--rounds", "1", "--round", "10ms", "--no-fork")
+                .contains("'1000' has no unit: use 1000ms, 1000s, 1000m or 1000h"));
+        assertUsageError("--round", "10", "bench", "--round", "10", "-m", "rb-java", "-P", "1", "-n", "default",
+                "--rounds", "1", "--warmup", "0", "--no-fork");
+        assertUsageError("--slice", "200", "mpsc", "--slice", "200", "-s", "agrona", "--sizes", "16", "-P", "1",
+                "--rounds", "1", "--warmup-rounds", "0");
+        assertUsageError("--duration", "10", "execsnoop", "-d", "10");
+        assertUsageError("--window", "50", "order-check", "-w", "50", "-n", "10");
+        assertUsageError("--read-every", "20", "order-check", "-e", "20", "-n", "10");
+        assertUsageError("--idle", "100", "burst-check", "--idle", "100", "-n", "100");
     }
 
     @Test
@@ -116,7 +132,7 @@ class MainTest {
         // Rounded up to whole batches of 100, the burst wrapped to a negative count and sent nothing.
         assertUsageError("--events", "9223372036854775807", "burst-check", "-n", "9223372036854775807");
         assertUsageError("--event-size", "65001", "burst-check", "-s", "65001", "-n", "100");
-        String[] bench = {"-m", "rb-java", "-n", "sampled", "--rounds", "1", "--warmup", "0", "--round", "10",
+        String[] bench = {"-m", "rb-java", "-n", "sampled", "--rounds", "1", "--warmup", "0", "--round", "10ms",
                 "--no-fork"};
         // The verifier gave up on the program with a page of its log.
         assertUsageError("--batch", "5000", concat(new String[] {"bench", "-b", "5000", "-P", "1"}, bench));
@@ -126,7 +142,7 @@ class MainTest {
         assertTrue(assertUsageError("--sample-rate", "40000",
                 concat(new String[] {"bench", "-P", "1", "--sample-rate", "40000"}, bench))
                 .contains("never fit a ring of 512K: at most 32767"));
-        String[] mpsc = {"-s", "agrona", "--slice", "1", "--warmup", "0"};
+        String[] mpsc = {"-s", "agrona", "--slice", "1ms", "--warmup-rounds", "0"};
         assertUsageError("--producers", "0",
                 concat(new String[] {"mpsc", "--sizes", "16", "--rounds", "1", "-P", "0"}, mpsc));
         assertUsageError("--sizes", "4",
@@ -136,8 +152,8 @@ class MainTest {
                 concat(new String[] {"mpsc", "--sizes", "16", "-P", "1", "--rounds", "2147483647"}, mpsc));
         assertUsageError("--forks", "0", concat(new String[] {"mpsc", "--sizes", "16", "--rounds", "1", "-P", "1",
                 "--forks", "0"}, mpsc));
-        assertUsageError("--warmup", "-1", "mpsc", "--warmup", "-1", "-s", "agrona", "--sizes", "16", "-P", "1",
-                "--rounds", "1", "--slice", "1");
+        assertUsageError("--warmup-rounds", "-1", "mpsc", "--warmup-rounds", "-1", "-s", "agrona", "--sizes", "16",
+                "-P", "1", "--rounds", "1", "--slice", "1ms");
     }
 
     @Test
@@ -145,6 +161,6 @@ class MainTest {
         assertUsageError("--pages-per-cpu", "48", "execsnoop", "-t", "perfbuf", "-p", "48", "-d", "1s");
         assertUsageError("--pages-per-cpu", "0", "order-check", "-p", "0", "-n", "10");
         assertUsageError("--pages-per-cpu", "-64", "bench", "-p", "-64", "-m", "pb-java", "-P", "1",
-                "-n", "default", "--rounds", "1", "--warmup", "0", "--round", "10", "--no-fork");
+                "-n", "default", "--rounds", "1", "--warmup", "0", "--round", "10ms", "--no-fork");
     }
 }

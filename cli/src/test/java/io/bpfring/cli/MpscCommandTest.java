@@ -19,8 +19,8 @@ class MpscCommandTest {
     @Test
     void theCommandPrintsATableOrJson() {
         StringWriter table = new StringWriter();
-        String[] schedule = {"-s", "bpfring,agrona", "--sizes", "16", "-P", "1", "--rounds", "2", "--warmup", "0",
-                "--slice", "10"};
+        String[] schedule = {"-s", "bpfring,agrona", "--sizes", "16", "-P", "1", "--rounds", "2", "--warmup-rounds",
+                "0", "--slice", "10ms"};
         assertEquals(0, command(table, new StringWriter()).execute(schedule));
         assertTrue(table.toString().startsWith("STRUCTURE"), table.toString());
         assertTrue(table.toString().contains("/ AGRONA"), table.toString());
@@ -39,7 +39,7 @@ class MpscCommandTest {
     void forksRunTheRoundsInJvmsOfTheirOwnAndPoolThem() {
         StringWriter json = new StringWriter();
         assertEquals(0, command(json, new StringWriter()).execute("-s", "bpfring,agrona", "--sizes", "16", "-P", "1",
-                "--rounds", "2", "--warmup", "1", "--slice", "10", "--peer", "bpfring", "--forks", "2", "--json"));
+                "--rounds", "2", "--warmup-rounds", "1", "--slice", "10ms", "--peer", "bpfring", "--forks", "2", "--json"));
         String text = json.toString();
         assertTrue(text.contains("{\"structure\":\"bpfring\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);
         assertTrue(text.contains("{\"structure\":\"agrona\",\"recordSize\":16,\"producers\":1,\"rounds\":4,\"forks\":2,"), text);

@@ -1,6 +1,6 @@
 package io.bpfring.cli;
 
-import io.bpfring.sys.Sys;
+import io.bpfring.bpf.Platform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import picocli.CommandLine.TypeConversionException;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SizesTest {
-    private static final long PAGE = Sys.pageSize();
+    private static final long PAGE = Platform.pageSize();
 
     private static void assertRejected(String message, Executable parse) {
         assertEquals(message, assertThrows(TypeConversionException.class, parse).getMessage());
@@ -96,35 +96,30 @@ class SizesTest {
     }
 
     @Test
-    void durationsTakeUnitsOrPlainSecondsOrMilliseconds() {
+    void durationsTakeTheirUnitAndOnlyZeroGoesWithout() {
         Sizes.Time time = new Sizes.Time();
         assertEquals(Duration.ofMillis(500), time.convert("500ms"));
         assertEquals(Duration.ofSeconds(30), time.convert("30s"));
-        assertEquals(Duration.ofSeconds(7), time.convert("7"));
         assertEquals(Duration.ofMinutes(5), time.convert("5m"));
         assertEquals(Duration.ofHours(1), time.convert("1h"));
         assertEquals(Duration.ZERO, time.convert("0"));
-        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m, 1h or seconds", () -> time.convert("soon"));
-        assertRejected("'-1s' is not a duration: use 500ms, 30s, 5m, 1h or seconds", () -> time.convert("-1s"));
-        Sizes.Millis millis = new Sizes.Millis();
-        assertEquals(250, millis.convert("250"));
-        assertEquals(2000, millis.convert("2s"));
-        assertEquals(0, millis.convert("0"));
-        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m, 1h or milliseconds",
-                () -> millis.convert("soon"));
+        assertEquals(Duration.ZERO, time.convert("0ms"));
+        // A plain number was seconds for one option and milliseconds for another.
+        assertRejected("'7' has no unit: use 7ms, 7s, 7m or 7h", () -> time.convert("7"));
+        assertRejected("'250' has no unit: use 250ms, 250s, 250m or 250h", () -> new Sizes.PositiveTime().convert("250"));
+        assertRejected("'soon' is not a duration: use 500ms, 30s, 5m or 1h", () -> time.convert("soon"));
+        assertRejected("'-1s' is not a duration: use 500ms, 30s, 5m or 1h", () -> time.convert("-1s"));
     }
 
     @Test
     void durationsFitALongOfNanoseconds() {
         Sizes.Time time = new Sizes.Time();
-        Sizes.Millis millis = new Sizes.Millis();
         assertEquals(Duration.ofHours(2562047), time.convert("2562047h"));
-        assertEquals(Long.MAX_VALUE / 1_000_000, millis.convert(Long.toString(Long.MAX_VALUE / 1_000_000)));
-        for (String tooLong : new String[] {"3000000h", "2562048h", "153722868m", "9223372037s", "9223372037",
+        assertEquals(Duration.ofMillis(Long.MAX_VALUE / 1_000_000), time.convert(Long.MAX_VALUE / 1_000_000 + "ms"));
+        for (String tooLong : new String[] {"3000000h", "2562048h", "153722868m", "9223372037s",
                 "9223372036855ms", "99999999999999999999s"}) {
             assertRejected("'" + tooLong + "' is longer than 292 years", () -> time.convert(tooLong));
         }
-        assertRejected("'9223372036855' is longer than 292 years", () -> millis.convert("9223372036855"));
     }
 
     @Test
@@ -132,8 +127,17 @@ class SizesTest {
         assertEquals(Duration.ofMillis(1), new Sizes.PositiveTime().convert("1ms"));
         assertRejected("'0' must be more than 0", () -> new Sizes.PositiveTime().convert("0"));
         assertRejected("'0ms' must be more than 0", () -> new Sizes.PositiveTime().convert("0ms"));
-        assertEquals(1, new Sizes.PositiveMillis().convert("1"));
-        assertRejected("'0s' must be more than 0", () -> new Sizes.PositiveMillis().convert("0s"));
+        assertRejected("'0s' must be more than 0", () -> new Sizes.PositiveTime().convert("0s"));
+    }
+
+    @Test
+    void aDurationIsWrittenBackInTheFormItIsRead() {
+        Sizes.Time time = new Sizes.Time();
+        for (String text : new String[] {"0", "1ms", "200ms", "1500ms", "2s", "90s", "5m", "1h", "2562047h"}) {
+            assertEquals(text, Sizes.format(time.convert(text)));
+        }
+        assertEquals("1500ms", Sizes.format(Duration.ofMillis(1500)));
+        assertEquals("61m", Sizes.format(Duration.ofMinutes(61)));
     }
 
     @Test

@@ -1,7 +1,5 @@
 package io.bpfring.asm;
 
-import io.bpfring.bpf.BpfMap;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -129,13 +127,13 @@ public final class Asm {
     }
 
     /** {@code dst = &map}, for helpers that take a map. */
-    public Asm loadMap(Reg dst, BpfMap map) {
+    public Asm loadMap(Reg dst, MapFd map) {
         add(new Insn(LD | Size.DW.code | IMM, dst.number(), PSEUDO_MAP_FD, 0, 0, map));
         return add(new Insn(0, 0, 0, 0, 0));
     }
 
     /** {@code dst = &value + offset} of a one-entry array map: direct access, no lookup call. */
-    public Asm loadMapValue(Reg dst, BpfMap map, int offset) {
+    public Asm loadMapValue(Reg dst, MapFd map, int offset) {
         add(new Insn(LD | Size.DW.code | IMM, dst.number(), PSEUDO_MAP_VALUE, 0, 0, map));
         return add(new Insn(0, 0, 0, 0, offset));
     }

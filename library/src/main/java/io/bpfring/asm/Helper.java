@@ -3,14 +3,11 @@ package io.bpfring.asm;
 /** BPF helper functions bpfring's programs call, with their ids ({@code enum bpf_func_id}). */
 public enum Helper {
     MAP_LOOKUP_ELEM(1),
-    MAP_UPDATE_ELEM(2),
-    MAP_DELETE_ELEM(3),
     KTIME_GET_NS(5),
     GET_SMP_PROCESSOR_ID(8),
     GET_CURRENT_PID_TGID(14),
     GET_CURRENT_COMM(16),
     PERF_EVENT_OUTPUT(25),
-    PROBE_READ_KERNEL(113),
     PROBE_READ_KERNEL_STR(115),
     SEQ_WRITE(127),
     RINGBUF_OUTPUT(130),
@@ -27,10 +24,8 @@ public enum Helper {
     /** Flags of ringbuf submit, discard and output: skip the wake-up, or force it. */
     public static final long RB_NO_WAKEUP = 1;
     public static final long RB_FORCE_WAKEUP = 2;
-    /** bpf_ringbuf_query flags. */
+    /** bpf_ringbuf_query flag: the bytes committed and not yet consumed. */
     public static final long RB_AVAIL_DATA = 0;
-    public static final long RB_RING_SIZE = 1;
-    public static final long RB_PROD_POS = 3;
 
     private final int id;
 

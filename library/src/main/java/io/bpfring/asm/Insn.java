@@ -1,6 +1,5 @@
 package io.bpfring.asm;
 
-import io.bpfring.bpf.BpfMap;
 import io.bpfring.sys.BpfAttr;
 
 import java.lang.foreign.MemorySegment;
@@ -9,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * One 8-byte eBPF instruction ({@code struct bpf_insn}). A 64-bit immediate load takes two.
  * An instruction that loads a map reference carries the map; its fd is written at load time.
  */
-public record Insn(int opcode, int dst, int src, int off, int imm, BpfMap map) {
+public record Insn(int opcode, int dst, int src, int off, int imm, MapFd map) {
     /** Size of one encoded instruction. */
     public static final int SIZE = (int) BpfAttr.Insn.LAYOUT.byteSize();
 

@@ -4,6 +4,7 @@ import io.bpfring.ClosedException;
 import io.bpfring.Errno;
 import io.bpfring.NotSupportedException;
 import io.bpfring.SyscallException;
+import io.bpfring.asm.MapFd;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.sys.BpfAttr;
 import io.bpfring.sys.BpfInfo;
@@ -22,7 +23,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * A BPF map: created here or opened from a path pinned in bpffs. Closing releases the fd; the
  * kernel frees the map when no fd, program or pin holds it any more.
  */
-public final class BpfMap implements AutoCloseable {
+public final class BpfMap implements MapFd, AutoCloseable {
     /** update flag: create or replace. */
     public static final long ANY = 0;
     /** update flag: create only, EEXIST if the key is there. */
@@ -379,6 +380,7 @@ public final class BpfMap implements AutoCloseable {
     }
 
     /** The map's fd; a {@link ClosedException} once closed. */
+    @Override
     public int fd() {
         if (closed) {
             throw new ClosedException("map '" + name + "' is closed");

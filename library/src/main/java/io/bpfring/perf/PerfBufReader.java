@@ -38,7 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * }
  * }</pre>
  *
- * <p>Threads, wake-ups and closing work as in {@link RingBufReader}. Closing disables every
+ * <p>Threads, wake-ups and closing work as in {@link io.bpfring.EventReader}. Closing disables every
  * event, removes it from the map, and releases every mapping and fd.
  */
 public final class PerfBufReader implements EventReader {

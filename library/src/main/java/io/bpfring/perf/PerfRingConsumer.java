@@ -1,6 +1,7 @@
 package io.bpfring.perf;
 
 import io.bpfring.CorruptRingException;
+import io.bpfring.internal.RecordViews;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.PerfEvent;
 
@@ -32,11 +33,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  */
 public final class PerfRingConsumer {
     /** Offsets in {@code struct perf_event_mmap_page}. */
-    public static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
-    public static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
+    static final long DATA_HEAD = PerfEvent.MmapPage.DATA_HEAD;
+    static final long DATA_TAIL = PerfEvent.MmapPage.DATA_TAIL;
     /** Record types. */
-    public static final int PERF_RECORD_LOST = 2;
-    public static final int PERF_RECORD_SAMPLE = 9;
+    static final int PERF_RECORD_LOST = PerfEvent.RECORD_LOST;
+    static final int PERF_RECORD_SAMPLE = PerfEvent.RECORD_SAMPLE;
     private static final int HEADER_SIZE = (int) PerfEvent.Header.LAYOUT.byteSize();
     /** A sample body starts with the u32 size of its raw data. */
     private static final int RAW_SIZE_FIELD = (int) (PerfEvent.RawSample.DATA - PerfEvent.RawSample.SIZE);
@@ -46,6 +47,7 @@ public final class PerfRingConsumer {
     private static final int LOST_OFFSET = (int) PerfEvent.Lost.LOST;
     private static final int MAX_RECORD = 0xffff;
     private static final VarHandle LONG = JAVA_LONG.varHandle();
+    private static final RecordViews.Access<RecordView> VIEWS = RecordViews.access(RecordView.class);
 
     private final MemorySegment meta;
     private final MemorySegment data;
@@ -68,8 +70,8 @@ public final class PerfRingConsumer {
         this.meta = meta;
         this.data = data;
         this.size = size;
-        this.inPlace = new RecordView(data);
-        this.copied = new RecordView(scratch);
+        this.inPlace = VIEWS.over(data);
+        this.copied = VIEWS.over(scratch);
     }
 
     /**
@@ -84,6 +86,9 @@ public final class PerfRingConsumer {
         if (corruption != null) {
             throw new CorruptRingException(corruption.getMessage(), corruption);
         }
+        // Pairs with the kernel's smp_wmb() before its store of data_head in perf_output_put_handle
+        // (barriers B and C of kernel/events/ring_buffer.c): the records before the head are
+        // written.
         long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = tail();
         if (((head | tail) & 7) != 0 || Long.compareUnsigned(head - tail, size) > 0) {
@@ -123,7 +128,7 @@ public final class PerfRingConsumer {
             boolean goOn = true;
             try {
                 if (raw >= 0) {
-                    view.set(at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
+                    VIEWS.point(view, at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
                     goOn = handler.onSample(view);
                     delivered++;
                 } else if (type == PERF_RECORD_LOST) {
@@ -132,6 +137,8 @@ public final class PerfRingConsumer {
             } finally {
                 // A record the handler threw on counts as consumed, as in the ring buffer.
                 tail += recordSize;
+                // Barrier D: pairs with the kernel's load of data_tail and smp_mb() in
+                // perf_output_begin (A): the record is read before the kernel may write over it.
                 LONG.setRelease(meta, DATA_TAIL, tail);
             }
             if (!goOn) {
@@ -181,16 +188,13 @@ public final class PerfRingConsumer {
                 + recordSize + " " + why);
     }
 
-    /** Whether records wait to be read. */
-    public boolean hasRecords() {
-        return (long) LONG.getAcquire(meta, DATA_HEAD) != tail();
-    }
-
     public long head() {
+        // Pairs with the kernel's store of data_head after smp_wmb() in perf_output_put_handle.
         return (long) LONG.getAcquire(meta, DATA_HEAD);
     }
 
     public long tail() {
+        // Pairs with this consumer's release of data_tail; only this consumer writes it.
         return (long) LONG.getAcquire(meta, DATA_TAIL);
     }
 

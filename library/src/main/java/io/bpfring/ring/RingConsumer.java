@@ -132,6 +132,9 @@ public final class RingConsumer {
         int delivered = 0;
         while (delivered < limit && (cons != prod || (prod = producerPosition(cons)) != cons)) {
             long offset = cons & mask;
+            // Pairs with the producer's store of the header without BUSY: the kernel's
+            // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload written
+            // before it is visible after it.
             int header = (int) INT.getAcquire(data, offset);
             if ((header & BUSY_BIT) != 0) {
                 break;
@@ -144,6 +147,9 @@ public final class RingConsumer {
             long record = cons;
             cons += span;
             if ((header & DISCARD_BIT) != 0) {
+                // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
+                // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before
+                // its space is given back.
                 LONG.setRelease(consumerPos, 0L, cons);
                 continue;
             }
@@ -153,6 +159,9 @@ public final class RingConsumer {
             try {
                 goOn = handler.onRecord(view);
             } finally {
+                // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
+                // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before
+                // its space is given back.
                 LONG.setRelease(consumerPos, 0L, cons);
             }
             if (!goOn) {
@@ -189,6 +198,10 @@ public final class RingConsumer {
                     start = cons;
                 }
                 long offset = cons & mask;
+                // Pairs with the producer's store of the header without BUSY: the kernel's
+                // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload
+                // written before it is visible after it. In reclaimed space the header is the only
+                // sign of a record: the claim may have moved the producer position long before.
                 int header = (int) INT.getAcquire(data, offset);
                 if ((header & BUSY_BIT) != 0) {
                     break;
@@ -220,6 +233,9 @@ public final class RingConsumer {
     /** Hands the space of consumed records from {@code from} to {@code to} back to producers. */
     private void release(long from, long to) {
         reclaim(from, to);
+        // Pairs with the producers' acquire of the consumer position (RingProducer.refreshRoom; the
+        // kernel's __bpf_ringbuf_reserve): the space is read and reclaimed before producers may
+        // claim it.
         LONG.setRelease(consumerPos, 0L, to);
     }
 
@@ -274,6 +290,8 @@ public final class RingConsumer {
      * 2^63 and 2^64 and a producer position behind is caught too.
      */
     private long producerPosition(long cons) {
+        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
+        // RingProducer's reserve): the BUSY headers of the records before it are written.
         long prod = (long) LONG.getAcquire(producerPos, 0L);
         if (((cons | prod) & 7) != 0 || Long.compareUnsigned(prod - cons, mask) > 0) {
             throw found(badPositions(cons, prod));
@@ -308,12 +326,18 @@ public final class RingConsumer {
         if (corruption != null) {
             throw stillCorrupt();
         }
+        // Pairs with the full barrier of the kernel's xchg(&hdr->len) in bpf_ringbuf_commit, which
+        // comes before its smp_load_acquire(&rb->consumer_pos): either this sees the commit, or the
+        // kernel sees the published position and wakes the consumer.
         VarHandle.fullFence();
         long cons = consumerPosition();
         long prod = producerPosition(cons);
         if (cons == prod) {
             return false;
         }
+        // Pairs with the producer's store of the header without BUSY: the kernel's xchg(&hdr->len)
+        // in bpf_ringbuf_commit, or RingProducer.finish. The payload written before it is visible
+        // after it.
         int header = (int) INT.getAcquire(data, cons & mask);
         return (header & BUSY_BIT) == 0;
     }
@@ -337,11 +361,16 @@ public final class RingConsumer {
             throw stillCorrupt();
         }
         long cons = consumerPosition();
+        // The acquire pairs with the locking producer's release of the producer position
+        // (RingProducer.reserveLocked), after it wrote the header with its id.
         long prod = producerPosition(cons);
         if (cons == prod) {
             return 0;
         }
         long offset = cons & mask;
+        // Pairs with the producer's store of the header without BUSY: the kernel's xchg(&hdr->len)
+        // in bpf_ringbuf_commit, or RingProducer.finish. The payload written before it is visible
+        // after it.
         int header = (int) INT.getAcquire(data, offset);
         if ((header & BUSY_BIT) == 0) {
             return 0;
@@ -369,6 +398,8 @@ public final class RingConsumer {
             return false;
         }
         long offset = cons & mask;
+        // Pairs with the producer's commit (RingProducer.finish); the compare-and-set below races
+        // it, and exactly one of the two changes the header.
         int header = (int) INT.getAcquire(data, offset);
         if ((header & BUSY_BIT) == 0) {
             return false;
@@ -395,10 +426,14 @@ public final class RingConsumer {
     }
 
     public long consumerPosition() {
+        // Pairs with this consumer's release of its position: another thread may ask for it. The
+        // kernel's producer reads the same word with smp_load_acquire.
         return (long) LONG.getAcquire(consumerPos, 0L);
     }
 
     public long producerPosition() {
+        // Pairs with smp_store_release(&rb->producer_pos) in __bpf_ringbuf_reserve (or
+        // RingProducer's reserve).
         return (long) LONG.getAcquire(producerPos, 0L);
     }
 

@@ -195,6 +195,9 @@ public final class RingProducer {
             if (!hasRoom(next, seen, true)) {
                 return -1;
             }
+            // Pairs with the other lock-free producers' exchanges: one claims each span. No
+            // consumer reads the producer position for records: a reclaiming consumer finds them by
+            // their headers.
             long current = (long) LONG.compareAndExchange(producerPage, 0L, prod, next);
             if (current == prod) {
                 writeHeader(prod, length);
@@ -212,10 +215,15 @@ public final class RingProducer {
         try {
             long prod = (long) LONG.get(producerPage, 0L);
             long next = prod + span;
+            // Pairs with the release of SEEN_CONSUMER in refreshRoom, by a producer of any process.
             if (!hasRoom(next, (long) LONG.getAcquire(producerPage, SEEN_CONSUMER), false)) {
                 return -1;
             }
             writeHeader(prod, length);
+            // Pairs with the consumer's acquire of the producer position: the kernel's
+            // smp_load_acquire(&rb->producer_pos) in __bpf_user_ringbuf_peek for a user ring
+            // buffer, RingConsumer's otherwise. The BUSY header is written before it, as in
+            // __bpf_ringbuf_reserve.
             LONG.setRelease(producerPage, 0L, next);
             return prod;
         } finally {
@@ -240,6 +248,9 @@ public final class RingProducer {
      * line: taken about once a lap, it would make every reservation's code too big to inline.
      */
     private boolean refreshRoom(long next, boolean inJvm) {
+        // Pairs with the consumer's release of its position: the kernel's
+        // smp_store_release(&rb->consumer_pos) in __bpf_user_ringbuf_sample_release, or
+        // RingConsumer's (after it reclaimed the space), as __bpf_ringbuf_reserve reads it.
         long cons = (long) LONG.getAcquire(consumerPage, 0L);
         if (Long.compareUnsigned(next - cons, mask) > 0) {
             return false; // nothing worth sharing: producers waiting on a full ring only read
@@ -247,6 +258,8 @@ public final class RingProducer {
         if (inJvm) {
             seenConsumer = cons;
         } else {
+            // Pairs with the acquire of SEEN_CONSUMER in reserveLocked: what the consumer did
+            // before its position, this producer saw, and so will the next one.
             LONG.setRelease(producerPage, SEEN_CONSUMER, cons);
         }
         return true;
@@ -302,16 +315,23 @@ public final class RingProducer {
         }
         int done = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
         if ((flags & NO_WAKEUP) != 0) {
+            // Pairs with the consumer's acquire of the header: the kernel's smp_load_acquire(hdr)
+            // in __bpf_user_ringbuf_peek, or RingConsumer's. The payload is written before it.
             INT.setRelease(data, offset, done); // no wake-up to decide: no need to fence
             return false;
         }
-        // The store and the load of the consumer position must not pass each other (the
-        // kernel's xchg): either the consumer sees this commit, or this sees its position.
+        // As the kernel's xchg(&hdr->len) in bpf_ringbuf_commit: a release that pairs with the
+        // consumer's acquire of the header, and a full barrier, so that this store and the load of
+        // the consumer position below do not pass each other. It pairs with the consumer's fence
+        // before it sleeps (RingConsumer.hasCommittedRecord): either the consumer sees this
+        // commit, or this sees its position.
         INT.setVolatile(data, offset, done);
         if ((flags & FORCE_WAKEUP) != 0) {
             return true;
         }
         // The consumer caught up and waits at this record: only then does it need a wake-up.
+        // Pairs with the consumer's release of its position, as smp_load_acquire(&rb->consumer_pos)
+        // in bpf_ringbuf_commit.
         return ((long) LONG.getAcquire(consumerPage, 0L) & mask) == offset;
     }
 
@@ -378,12 +398,16 @@ public final class RingProducer {
 
     /** Takes the word if it is free, or holds this producer's id (a stale one: see {@link #lock}). */
     private boolean takeWord() {
+        // Takes the lock word as the kernel's raw_spin_lock takes rb->spinlock: pairs with the
+        // release in unlock, by a producer of any process.
         int holder = (int) INT.compareAndExchange(producerPage, LOCK, 0, producerId);
         return holder == 0 || holder == producerId;
     }
 
     /** Takes the word from a holder whose process is gone. */
     private boolean takeFromTheDead() {
+        // Pairs with takeWord's exchange by the holder; the compare-and-set below takes the word
+        // only if it still holds the dead producer's id.
         int holder = (int) INT.getVolatile(producerPage, LOCK);
         return holder != 0 && !alive.test(holder) && INT.compareAndSet(producerPage, LOCK, holder, producerId);
     }
@@ -391,6 +415,8 @@ public final class RingProducer {
     /** Frees the word, then this process's lock, even if the memory was closed under this producer. */
     private void unlock() {
         try {
+            // Pairs with the next holder's exchange in takeWord, as raw_spin_unlock does: the
+            // header and the producer position are written before the lock is free.
             INT.setRelease(producerPage, LOCK, 0);
         } finally {
             processLock.unlock();

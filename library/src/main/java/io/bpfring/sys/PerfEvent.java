@@ -159,6 +159,10 @@ public final class PerfEvent {
         }
     }
 
+    /** {@code PERF_RECORD_LOST} and {@code PERF_RECORD_SAMPLE} of {@code enum perf_event_type}. */
+    public static final int RECORD_LOST = 2;
+    public static final int RECORD_SAMPLE = 9;
+
     /** {@code struct perf_event_header}: the start of every record in the ring. */
     public static final class Header {
         public static final StructLayout LAYOUT = struct(

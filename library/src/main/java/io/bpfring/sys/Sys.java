@@ -96,8 +96,6 @@ public final class Sys {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STATX = downcall("statx",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle GETPGID = downcall("getpgid",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle SYSCONF = downcall("sysconf",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
     private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
@@ -520,18 +518,6 @@ public final class Sys {
             throw rethrow(t);
         }
         checked(orErrno(result, capture), "mount(" + type + " on " + target + ")");
-    }
-
-    /** getpgid(2): a cheap system call, the trigger of the syscall-tracepoint benchmarks. */
-    public static int getpgid(int pid) {
-        MemorySegment capture = CAPTURE.get();
-        int result;
-        try {
-            result = (int) GETPGID.invokeExact(capture, pid);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        return (int) checked(orErrno(result, capture), "getpgid");
     }
 
     private static long sysconf(int name) {

@@ -1,9 +1,5 @@
 package io.bpfring.asm;
 
-import io.bpfring.VerifierException;
-import io.bpfring.bpf.BpfProgram;
-import io.bpfring.bpf.ProgramType;
-import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -104,56 +100,10 @@ class AsmTest {
     }
 
     @Test
-    void aProgramOfSeveralFunctionsLoadsWithItsBtfAndRuns() {
-        Kernel.require();
-        try (BpfProgram program = BpfProgram.load(ProgramType.SYSCALL, "twice", new Asm()
-                .mov(Reg.R1, 21)
-                .callFunction("double")
-                .exit()
-                .label("double")
-                .mov(Reg.R0, Reg.R1)
-                .alu64(Asm.Alu.ADD, Reg.R0, Reg.R1)
-                .exit())) {
-            assertEquals(42, program.testRun(new byte[8]));
-        }
-    }
-
-    @Test
     void labelsMustBeDefinedOnce() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new Asm().jump("nowhere").exit().build())
                 .getMessage().contains("nowhere"));
         assertThrows(IllegalArgumentException.class, () -> new Asm().label("a").label("a"));
         assertThrows(IllegalArgumentException.class, () -> new Asm().atomicAdd(Asm.Size.B, Reg.R1, 0, Reg.R2));
-    }
-
-    @Test
-    void theKernelRunsWhatItAssembles() {
-        Kernel.require();
-        try (BpfProgram program = BpfProgram.load(ProgramType.SYSCALL, "answer",
-                new Asm().mov(Reg.R0, 40).alu64(Asm.Alu.ADD, Reg.R0, 2).exit())) {
-            assertEquals(42, program.testRun(new byte[8]));
-        }
-    }
-
-    @Test
-    void aRejectedProgramCarriesTheVerifierLog() {
-        Kernel.require();
-        VerifierException e = assertThrows(VerifierException.class,
-                () -> BpfProgram.load(ProgramType.SYSCALL, "bad", new Asm().exit()));
-        assertTrue(e.log().contains("R0 !read_ok"), e.log());
-        assertTrue(e.getMessage().contains("the verifier rejected the program"), e.getMessage());
-        assertTrue(e.getMessage().contains("R0 !read_ok"), e.getMessage());
-        assertEquals("EACCES", e.errnoName());
-
-        VerifierException stack = assertThrows(VerifierException.class, () -> BpfProgram.load(ProgramType.SYSCALL,
-                "bad_stack", new Asm().load(Asm.Size.DW, Reg.R0, Reg.R10, -1024).exit()));
-        assertTrue(stack.log().contains("invalid") || stack.log().contains("stack"), stack.log());
-    }
-
-    @Test
-    void badProgramsAreRefusedBeforeLoading() {
-        assertThrows(IllegalArgumentException.class,
-                () -> BpfProgram.load(ProgramType.SYSCALL, "a name far too long", new Asm().mov(Reg.R0, 0).exit()));
-        assertThrows(IllegalArgumentException.class, () -> BpfProgram.load(ProgramType.SYSCALL, "empty", List.of()));
     }
 }

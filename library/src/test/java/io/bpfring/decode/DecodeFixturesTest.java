@@ -3,6 +3,7 @@ package io.bpfring.decode;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.ring.RecordView;
+import io.bpfring.testing.Views;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -50,13 +51,13 @@ class DecodeFixturesTest {
         MemorySegment ring = MemorySegment.ofArray(new byte[2 * 544]);
         MemorySegment.copy(Records.execEvent(1, "a", "/x"), 0, ring, 8, 532);
         MemorySegment.copy(Records.execEvent(2, "b", "/y"), 0, ring, 544 + 8, 532);
-        RecordView view = new RecordView(ring);
+        RecordView view = Views.over(ring);
         TextBuffer out = new TextBuffer();
-        view.set(8, 532, 0);
+        Views.point(view, 8, 532, 0);
         assertTrue(events.writeJson(view, out));
-        view.set(544 + 8, 20, 544);
+        Views.point(view, 544 + 8, 20, 544);
         assertFalse(events.writeJson(view, out), "20 bytes hold pid and comm, not filename");
-        view.set(8, 532, 0);
+        Views.point(view, 8, 532, 0);
         events.writeRow(view, out);
         assertEquals("""
                 {"pid":1,"comm":"a","filename":"/x"}

@@ -6,6 +6,7 @@ import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingProducer;
 import io.bpfring.sys.Sys;
+import io.bpfring.testing.Jvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -435,7 +436,7 @@ class MemoryRingTest {
 
     private Process producer(Path file, int id, String... what) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", Jvm.classPath(),
                 RingProducerProcess.class.getName(), file.toString(), Integer.toString(id)));
         command.addAll(List.of(what));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

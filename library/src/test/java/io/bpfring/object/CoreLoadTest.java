@@ -1,13 +1,13 @@
 package io.bpfring.object;
 
-import io.bpfring.link.Link;
 import io.bpfring.bpf.MapType;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.btf.BtfType;
+import io.bpfring.link.Link;
 import io.bpfring.ringbuf.RingBufReader;
-import io.bpfring.sys.Sys;
 import io.bpfring.testing.Kernel;
+import io.bpfring.testing.Syscalls;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -48,7 +48,7 @@ class CoreLoadTest {
              RingBufReader reader = RingBufReader.of(o.map("events", MapType.RINGBUF),
                      r -> events.add(r.toByteArray()))) {
             try (Link link = o.attach("core_getpgid")) {
-                Sys.getpgid(0);
+                Syscalls.getpgid(0);
                 proc = stat("/proc/self/stat");
                 thread = stat("/proc/thread-self/stat");
             }

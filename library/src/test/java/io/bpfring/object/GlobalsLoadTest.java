@@ -1,12 +1,12 @@
 package io.bpfring.object;
 
-import io.bpfring.bpf.BpfMap;
-import io.bpfring.link.Link;
-import io.bpfring.bpf.MapType;
-import io.bpfring.ringbuf.RingBufReader;
-import io.bpfring.sys.Sys;
 import io.bpfring.SyscallException;
+import io.bpfring.bpf.BpfMap;
+import io.bpfring.bpf.MapType;
+import io.bpfring.link.Link;
+import io.bpfring.ringbuf.RingBufReader;
 import io.bpfring.testing.Kernel;
+import io.bpfring.testing.Syscalls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -180,7 +180,7 @@ class GlobalsLoadTest {
             assertEquals(List.of("globals_getpgid"), List.copyOf(o.programs().keySet()));
             try (Link link = o.attach("globals_getpgid")) {
                 for (int i = 0; i < 5; i++) {
-                    Sys.getpgid(0);
+                    Syscalls.getpgid(0);
                 }
             }
             assertEquals(5, u64(o.readVariable("bss_getpgid_calls")));
@@ -188,7 +188,7 @@ class GlobalsLoadTest {
         spec.variable("rodata_bool").setBoolean(false);
         try (BpfObject o = spec.load(options());
              Link link = o.attach("globals_getpgid")) {
-            Sys.getpgid(0);
+            Syscalls.getpgid(0);
             assertEquals(0, u64(o.readVariable("bss_getpgid_calls")));
         }
     }

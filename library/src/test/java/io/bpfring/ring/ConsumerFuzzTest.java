@@ -4,6 +4,7 @@ import io.bpfring.CorruptRingException;
 
 import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
+import io.bpfring.sys.PerfEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -446,16 +447,16 @@ class ConsumerFuzzTest {
         }
 
         long tail() {
-            return meta.get(JAVA_LONG, PerfRingConsumer.DATA_TAIL);
+            return meta.get(JAVA_LONG, PerfEvent.MmapPage.DATA_TAIL);
         }
 
         long head() {
-            return meta.get(JAVA_LONG, PerfRingConsumer.DATA_HEAD);
+            return meta.get(JAVA_LONG, PerfEvent.MmapPage.DATA_HEAD);
         }
 
         void positions(long tail, long head) {
-            meta.set(JAVA_LONG, PerfRingConsumer.DATA_TAIL, tail);
-            meta.set(JAVA_LONG, PerfRingConsumer.DATA_HEAD, head);
+            meta.set(JAVA_LONG, PerfEvent.MmapPage.DATA_TAIL, tail);
+            meta.set(JAVA_LONG, PerfEvent.MmapPage.DATA_HEAD, head);
         }
 
         /** Writes the first {@code bytes} of {@link #record} at {@code position}, wrapping as the kernel does. */
@@ -515,14 +516,14 @@ class ConsumerFuzzTest {
             if (room >= 24 && r.nextInt(5) == 0) {
                 recordSize = 24;
                 long lost = r.nextLong(1, 1 << 20);
-                perf.header(PerfRingConsumer.PERF_RECORD_LOST, recordSize);
+                perf.header(PerfEvent.RECORD_LOST, recordSize);
                 perf.record.set(JAVA_LONG_UNALIGNED, 8, r.nextLong());
                 perf.record.set(JAVA_LONG_UNALIGNED, 16, lost);
                 expected.add("lost " + lost);
             } else if (room >= 16 && r.nextInt(6) != 0) {
                 recordSize = 16 + 8 * r.nextInt((int) Math.min((room - 16) / 8, 8) + 1);
                 int raw = recordSize - PERF_HEADER - 4;
-                perf.header(PerfRingConsumer.PERF_RECORD_SAMPLE, recordSize);
+                perf.header(PerfEvent.RECORD_SAMPLE, recordSize);
                 perf.record.set(JAVA_INT_UNALIGNED, 8, raw);
                 perf.record.set(JAVA_LONG_UNALIGNED, 12, tag);
                 expected.add("sample " + (raw >= 8 ? tag : -raw - 1));
@@ -572,10 +573,10 @@ class ConsumerFuzzTest {
         for (int i = r.nextInt(1, 12); i > 0; i--) {
             long room = perf.head() - at;
             int type = switch (r.nextInt(6)) {
-                case 0, 1 -> PerfRingConsumer.PERF_RECORD_LOST;
+                case 0, 1 -> PerfEvent.RECORD_LOST;
                 case 2 -> r.nextInt();
                 case 3 -> r.nextInt(3, 9);
-                default -> PerfRingConsumer.PERF_RECORD_SAMPLE;
+                default -> PerfEvent.RECORD_SAMPLE;
             };
             int recordSize = switch (r.nextInt(10)) {
                 case 0 -> 0;
@@ -643,7 +644,6 @@ class ConsumerFuzzTest {
             long moved = perf.tail() - t0;
             check(moved == 0 || windowValid && Long.compareUnsigned(moved, h0 - t0) <= 0,
                     "data_tail moved from " + u(t0) + " to " + u(perf.tail()) + ", data_head at " + u(h0));
-            consumer.hasRecords();
             try {
                 long available = consumer.availableBytes();
                 check(available >= 0 && available <= size, "available " + available);
@@ -651,8 +651,8 @@ class ConsumerFuzzTest {
                 corrupt = true;
             }
             switch (r.nextInt(6)) {
-                case 0 -> perf.meta.set(JAVA_LONG, PerfRingConsumer.DATA_HEAD, perf.head() + 8L * r.nextInt(size / 8));
-                case 1 -> perf.meta.set(JAVA_LONG, PerfRingConsumer.DATA_HEAD, perf.tail() + ahead(r, size));
+                case 0 -> perf.meta.set(JAVA_LONG, PerfEvent.MmapPage.DATA_HEAD, perf.head() + 8L * r.nextInt(size / 8));
+                case 1 -> perf.meta.set(JAVA_LONG, PerfEvent.MmapPage.DATA_HEAD, perf.tail() + ahead(r, size));
                 case 2 -> perf.data.set(JAVA_BYTE, perf.tail() & (size - 1) & ~7L | 6, (byte) r.nextInt());
                 default -> { }
             }

@@ -5,6 +5,7 @@ import io.bpfring.memring.MemoryRing;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.perf.PerfBufReader;
 import io.bpfring.testing.Emitter;
+import io.bpfring.testing.Jvm;
 import io.bpfring.testing.Kernel;
 import io.bpfring.testing.PerfEmitter;
 import org.junit.jupiter.api.Test;
@@ -172,7 +173,7 @@ class ResourceHygieneTest {
         Kernel.require();
         Process child = new ProcessBuilder("sh", "-c", "ulimit -n 256 && exec \"$@\"", "sh",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", Jvm.classPath(),
                 FdExhaustionProcess.class.getName())
                 .redirectErrorStream(true).start();
         List<String> lines;

@@ -8,11 +8,11 @@ import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.DropCounter;
+import io.bpfring.bpf.Platform;
 import io.bpfring.bpf.ProgramType;
 import io.bpfring.cli.Sizes;
 import io.bpfring.perf.PerfBufReader;
 import io.bpfring.ringbuf.RingBufReader;
-import io.bpfring.sys.Sys;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -56,7 +56,7 @@ public final class BurstCheck {
     public static Report run(long events, int bytes, int eventSize, boolean spread, Duration idle) {
         BitSet online = Cpus.online();
         int cpus = online.cardinality();
-        long page = Sys.pageSize();
+        long page = Platform.pageSize();
         long perCpu = Long.highestOneBit(Math.max(page, bytes / cpus));
         int pagesPerCpu = (int) (perCpu / page);
         long batches = (events + BATCH - 1) / BATCH;

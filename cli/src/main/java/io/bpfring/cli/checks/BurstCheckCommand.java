@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
                 "Show that one shared ring buffer drops less than a perf buffer of the same memory.",
                 "",
                 "After an idle pause, a BPF program writes a burst of events, each to a ring buffer",
-                "of BYTES bytes and to a perf buffer whose CPUs share the same BYTES. A burst",
+                "of SIZE bytes and to a perf buffer whose CPUs share the same SIZE. A burst",
                 "comes from one CPU (or --spread over all): the ring lends it all its memory,",
                 "the perf buffer only that CPU's share. Both are read by their own thread.",
         },
@@ -37,12 +37,12 @@ public final class BurstCheckCommand implements Callable<Integer> {
             description = "Events in the burst (default: ${DEFAULT-VALUE}).", converter = Sizes.Count.class)
     int events;
 
-    @Option(names = {"-b", "--bytes"}, paramLabel = "BYTES", defaultValue = "256K",
+    @Option(names = {"-b", "--bytes"}, paramLabel = "SIZE", defaultValue = "256K",
             description = "Memory of each transport: a power of 2 and a multiple of the page size, up to 1G "
                     + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
     int bytes;
 
-    @Option(names = {"-s", "--event-size"}, paramLabel = "BYTES", defaultValue = "64",
+    @Option(names = {"-s", "--event-size"}, paramLabel = "SIZE", defaultValue = "64",
             description = "Bytes per event, up to 65000 (default: ${DEFAULT-VALUE}).", converter = EventSize.class)
     int eventSize;
 

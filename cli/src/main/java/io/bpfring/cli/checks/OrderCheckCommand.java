@@ -52,7 +52,7 @@ public final class OrderCheckCommand implements Callable<Integer> {
             converter = Sizes.Time.class)
     Duration readEvery;
 
-    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "1M",
+    @Option(names = {"-r", "--ring-size"}, paramLabel = "SIZE", defaultValue = "1M",
             description = "Ring buffer size: a power of 2 and a multiple of the page size, up to 1G "
                     + "(default: ${DEFAULT-VALUE}).", converter = Sizes.RingSize.class)
     int ringSize;

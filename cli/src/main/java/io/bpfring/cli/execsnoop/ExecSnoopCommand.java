@@ -56,7 +56,7 @@ public final class ExecSnoopCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
-            description = "Stop after this long: 30s, 5m, 1h, or plain seconds.",
+            description = "Stop after this long: 500ms, 30s, 5m or 1h.",
             converter = Sizes.PositiveTime.class)
     Duration duration;
 
@@ -64,7 +64,7 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             converter = Sizes.Count.class)
     int count;
 
-    @Option(names = {"-r", "--ring-size"}, paramLabel = "BYTES", defaultValue = "256K",
+    @Option(names = {"-r", "--ring-size"}, paramLabel = "SIZE", defaultValue = "256K",
             description = "Ring buffer size: a power of 2 and a multiple of the page size, "
                     + "like 64K or 4M, up to 1G (default: ${DEFAULT-VALUE}).",
             converter = Sizes.RingSize.class)

@@ -1,0 +1,10 @@
+/**
+ * The {@code bpfring} command line (picocli): {@link io.bpfring.cli.Main} and every command,
+ * execsnoop, order-check, burst-check, bench, mpsc and jmh. A bad option is one line that names
+ * it, checked before anything is loaded; sizes, durations and counts are read one way on every
+ * command ({@link io.bpfring.cli.Sizes}).
+ *
+ * <p>It holds no ring or BPF logic of its own: the library does that, and the bench module
+ * measures. It uses the library's exported packages only.
+ */
+package io.bpfring.cli;
