@@ -5,6 +5,8 @@ import io.bpfring.cli.MpscCommand;
 import io.bpfring.cli.checks.BurstCheckCommand;
 import io.bpfring.cli.checks.OrderCheckCommand;
 import io.bpfring.cli.execsnoop.ExecSnoopCommand;
+import io.bpfring.cli.run.GenCommand;
+import io.bpfring.cli.run.InspectCommand;
 import io.bpfring.cli.run.RunCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -21,7 +23,7 @@ import picocli.CommandLine;
                 "CAP_PERFMON and, for tracepoints, read access to tracefs.",
         },
         subcommands = {ExecSnoopCommand.class, OrderCheckCommand.class, BurstCheckCommand.class, BenchCommand.class,
-                MpscCommand.class, JmhCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+                MpscCommand.class, JmhCommand.class, RunCommand.class, InspectCommand.class, GenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'bpfring help <command>' for a command's options and examples."})
 public final class Main implements Runnable {
     @CommandLine.Spec
