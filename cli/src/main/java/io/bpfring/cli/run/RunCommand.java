@@ -115,10 +115,35 @@ public final class RunCommand implements Callable<Integer> {
         for (String assignment : sets) {
             set(file, assignment);
         }
+        // Ctrl-C ends the loop; the hook then waits until the closing line is out, as the JVM halts after it.
+        CountDownLatch finished = new CountDownLatch(1);
+        EventFd wake = new EventFd();
+        Thread onCtrlC = new Thread(() -> {
+            interrupted = true;
+            wake.signal();
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try {
+            return runLoaded(file, struct, wake, out, err);
+        } finally {
+            finished.countDown();
+            if (!interrupted) {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+                wake.close();
+            }
+        }
+    }
+
+    private int runLoaded(ObjectFile file, ObjectFile.Struct struct, EventFd wake, PrintWriter out, PrintWriter err) {
         try (BpfObject loaded = file.spec.load()) {
             attachAll(loaded, err);
             List<EventReader> readers = new ArrayList<>();
-            try (Epoll epoll = new Epoll(8); EventFd wake = new EventFd()) {
+            try (Epoll epoll = new Epoll(8)) {
                 openReaders(loaded, readers);
                 if (readers.isEmpty()) {
                     throw new IllegalArgumentException(object + " has no ring buffer (RINGBUF) or perf event array map to read");
@@ -134,7 +159,7 @@ public final class RunCommand implements Callable<Integer> {
                     decoder.writeTableHeader(text);
                     drain(out);
                 }
-                loop(readers, epoll, wake, out);
+                loop(readers, epoll, out);
             } finally {
                 readers.forEach(EventReader::close);
             }
@@ -147,18 +172,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** One loop for every buffer: wait on the epoll of them all, then let each reader deliver what it has. */
-    private void loop(List<EventReader> readers, Epoll epoll, EventFd wake, PrintWriter out) {
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            interrupted = true;
-            wake.signal();
-            try {
-                finished.await(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+    private void loop(List<EventReader> readers, Epoll epoll, PrintWriter out) {
         try {
             long start = System.nanoTime();
             while (!interrupted && !countReached()) {
@@ -178,10 +192,6 @@ public final class RunCommand implements Callable<Integer> {
             }
         } finally {
             drain(out);
-            finished.countDown();
-            if (!interrupted) {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            }
         }
     }
 
