@@ -13,8 +13,6 @@ import io.bpfring.object.VariableSpec;
 import io.bpfring.perf.PerfBufReader;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ringbuf.RingBufReader;
-import io.bpfring.sys.Epoll;
-import io.bpfring.sys.EventFd;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,6 +102,8 @@ public final class RunCommand implements Callable<Integer> {
     private final Map<String, long[]> perBuffer = new LinkedHashMap<>();
     private final TextBuffer text = new TextBuffer();
     private RecordDecoder decoder;
+    /** The readers of the running loop, for Ctrl-C to wake. */
+    private volatile List<EventReader> active = List.of();
 
     @Override
     public Integer call() {
@@ -117,10 +117,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         // Ctrl-C ends the loop; the hook then waits until the closing line is out, as the JVM halts after it.
         CountDownLatch finished = new CountDownLatch(1);
-        EventFd wake = new EventFd();
         Thread onCtrlC = new Thread(() -> {
             interrupted = true;
-            wake.signal();
+            active.forEach(EventReader::wakeup);
             try {
                 finished.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -129,29 +128,25 @@ public final class RunCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
-            return runLoaded(file, struct, wake, out, err);
+            return runLoaded(file, struct, out, err);
         } finally {
             finished.countDown();
             if (!interrupted) {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);
-                wake.close();
             }
         }
     }
 
-    private int runLoaded(ObjectFile file, ObjectFile.Struct struct, EventFd wake, PrintWriter out, PrintWriter err) {
+    private int runLoaded(ObjectFile file, ObjectFile.Struct struct, PrintWriter out, PrintWriter err) {
         try (BpfObject loaded = file.spec.load()) {
             attachAll(loaded, err);
             List<EventReader> readers = new ArrayList<>();
-            try (Epoll epoll = new Epoll(8)) {
+            try {
                 openReaders(loaded, readers);
                 if (readers.isEmpty()) {
                     throw new IllegalArgumentException(object + " has no ring buffer (RINGBUF) or perf event array map to read");
                 }
-                for (int i = 0; i < readers.size(); i++) {
-                    epoll.add(readers.get(i).epollFd(), Epoll.EPOLLIN, i);
-                }
-                epoll.add(wake.fd(), Epoll.EPOLLIN, -1);
+                active = List.copyOf(readers);
                 err.printf("Reading %s as struct %s (%d bytes, from %s). Ctrl-C to stop.%n",
                         String.join(", ", perBuffer.keySet()), record, decoder.size(), struct.from());
                 err.flush();
@@ -159,8 +154,9 @@ public final class RunCommand implements Callable<Integer> {
                     decoder.writeTableHeader(text);
                     drain(out);
                 }
-                loop(readers, epoll, out);
+                loop(readers, out);
             } finally {
+                active = List.of();
                 readers.forEach(EventReader::close);
             }
         }
@@ -171,8 +167,11 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One loop for every buffer: wait on the epoll of them all, then let each reader deliver what it has. */
-    private void loop(List<EventReader> readers, Epoll epoll, PrintWriter out) {
+    /**
+     * One loop for every buffer: each reader in turn sleeps on its own epoll for its share of the
+     * slice (one reader: the whole slice), delivering what it has as soon as it has it.
+     */
+    private void loop(List<EventReader> readers, PrintWriter out) {
         try {
             long start = System.nanoTime();
             while (!interrupted && !countReached()) {
@@ -180,13 +179,12 @@ public final class RunCommand implements Callable<Integer> {
                 if (!left.isPositive()) {
                     break;
                 }
-                Duration wait = left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE;
-                epoll.await((int) Math.max(1, wait.toMillis()));
+                Duration wait = (left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE).dividedBy(readers.size());
                 for (EventReader reader : readers) {
-                    if (countReached()) {
+                    if (countReached() || interrupted) {
                         break;
                     }
-                    reader.consume();
+                    reader.poll(wait);
                 }
                 drain(out);
             }
