@@ -258,7 +258,8 @@ public final class BpfProgram implements AutoCloseable {
             MemorySegment attr = BpfAttr.allocate(arena);
             BpfAttr.TestRun.PROG_FD.set(attr, fd());
             BpfAttr.TestRun.CTX_SIZE_IN.set(attr, (int) ctx.byteSize());
-            BpfAttr.TestRun.CTX_IN.set(attr, ctx.address());
+            // No context is a null pointer: the kernel refuses a pointer with size 0 (EINVAL).
+            BpfAttr.TestRun.CTX_IN.set(attr, ctx.byteSize() == 0 ? 0L : ctx.address());
             if (cpu >= 0) {
                 BpfAttr.TestRun.FLAGS.set(attr, BpfAttr.TestRun.F_TEST_RUN_ON_CPU);
                 BpfAttr.TestRun.CPU.set(attr, cpu);

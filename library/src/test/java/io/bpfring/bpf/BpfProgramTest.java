@@ -6,6 +6,7 @@ import io.bpfring.asm.Reg;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +36,8 @@ class BpfProgramTest {
         try (BpfProgram program = BpfProgram.load(ProgramType.SYSCALL, "answer",
                 new Asm().mov(Reg.R0, 40).alu64(Asm.Alu.ADD, Reg.R0, 2).exit())) {
             assertEquals(42, program.testRun(new byte[8]));
+            assertEquals(42, program.testRun(new byte[0]), "no context at all");
+            assertEquals(42, program.testRun(MemorySegment.NULL));
         }
     }
 
