@@ -26,10 +26,14 @@ struct decode_point {
 	__s16 y;
 };
 
-/* A 64-bit bitfield three bits into a packed struct spans nine bytes. */
+/*
+ * A 63-bit bitfield three bits into a packed struct spans nine bytes. (Not
+ * 64 bits: clang 14 writes a bitfield as wide as its type to DWARF as a plain
+ * member at byte 0, so DWARF and BTF would disagree.)
+ */
 struct decode_packed {
 	__u8 lead : 3;
-	__u64 wide : 64;
+	__u64 wide : 63;
 	__u8 last : 5;
 } __attribute__((packed));
 
@@ -120,7 +124,7 @@ struct decode_sample sample = {
 	.bf_f = true,
 	.bf_g = DECODE_GREEN,
 	.bf_h = -8,
-	.packed = { .lead = 6, .wide = 0x8000000000000001ull, .last = 31 },
+	.packed = { .lead = 6, .wide = 0x4000000000000001ull, .last = 31 },
 	.matrix = { { 1, 2, 3 }, { 4, 5, 6 } },
 	.names = { "one", "two", "three" },
 	.mac = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 },

@@ -3,6 +3,9 @@ package io.bpfring.cli;
 import io.bpfring.cli.checks.BurstCheckCommand;
 import io.bpfring.cli.checks.OrderCheckCommand;
 import io.bpfring.cli.execsnoop.ExecSnoopCommand;
+import io.bpfring.cli.run.GenCommand;
+import io.bpfring.cli.run.InspectCommand;
+import io.bpfring.cli.run.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,12 +16,14 @@ import picocli.CommandLine.Command;
         description = {
                 "The Linux BPF ring buffer, in pure Java.",
                 "",
-                "Runs BPF programs assembled in Java and reads their events from kernel",
-                "ring buffers through memory mappings. Needs root, or CAP_BPF with",
-                "CAP_PERFMON and, for tracepoints, read access to tracefs.",
+                "Runs BPF programs, assembled in Java or loaded from clang-built objects,",
+                "and reads their events from kernel ring buffers through memory mappings.",
+                "Needs root, or CAP_BPF with CAP_PERFMON and, for tracepoints, read access",
+                "to tracefs.",
         },
         subcommands = {ExecSnoopCommand.class, OrderCheckCommand.class, BurstCheckCommand.class, BenchCommand.class,
-                MpscCommand.class, JmhCommand.class, CommandLine.HelpCommand.class},
+                MpscCommand.class, JmhCommand.class, RunCommand.class, InspectCommand.class, GenCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Run 'bpfring help <command>' for a command's options and examples."})
 public final class Main implements Runnable {
     @CommandLine.Spec

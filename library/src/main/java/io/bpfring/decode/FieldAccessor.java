@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.SequencedMap;
 import java.util.Objects;
 
 /**
@@ -154,7 +154,7 @@ public final class FieldAccessor {
             case FLOAT -> getDouble(record);
             case POINTER -> "0x" + Long.toHexString(getLong(record));
             case STRUCT -> {
-                Map<String, Object> map = new LinkedHashMap<>();
+                SequencedMap<String, Object> map = new LinkedHashMap<>();
                 for (FieldAccessor f : fields()) {
                     if (f.isPresent(record)) {
                         map.put(f.path.substring(path.length() + 1), f.getValue(record));
@@ -192,7 +192,10 @@ public final class FieldAccessor {
         return member(path, offset, s, name);
     }
 
-    /** Element {@code index} of an array (any index of a flexible one: whether a record holds it is {@link #isPresent}). */
+    /**
+     * Element {@code index} of an array; of a flexible array any index, whether a record holds
+     * it being {@link #isPresent}.
+     */
     public FieldAccessor element(int index) {
         if (!(shape instanceof Shape.Array a)) {
             throw wrongKind("element", FieldKind.ARRAY);

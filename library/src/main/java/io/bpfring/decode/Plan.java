@@ -100,8 +100,9 @@ final class Plan {
                 yield ARRAY;
             }
         };
-        byte[] jsonName = name == null ? null : (CString.encode(name, true) + ":").getBytes(StandardCharsets.UTF_8);
-        byte[] jsonNextName = name == null ? null : ("," + CString.encode(name, true) + ":").getBytes(StandardCharsets.UTF_8);
+        String json = name == null ? null : CString.encode(name, true) + ":";
+        byte[] jsonName = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
+        byte[] jsonNextName = json == null ? null : ("," + json).getBytes(StandardCharsets.UTF_8);
         steps.set(index, new Op(code, name, jsonName, jsonNextName, offset, shape.size(), shape, steps.size()));
     }
 

@@ -98,7 +98,7 @@ public final class RecordDecoder {
         return length >= shape.size();
     }
 
-    /** Writes the record that is all of {@code record} as one line of JSON; returns whether it held the whole struct. */
+    /** Writes all of {@code record} as one line of JSON; returns whether it held the whole struct. */
     public boolean writeJson(MemorySegment record, TextBuffer out) {
         return writeJson(record, 0, length(record), out);
     }

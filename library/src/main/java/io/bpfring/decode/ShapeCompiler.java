@@ -42,6 +42,8 @@ final class ShapeCompiler {
                         + ", not a struct or union");
             }
             return new ShapeCompiler(btf).struct(t, 0, true);
+        } catch (DecodeException e) {
+            throw e;
         } catch (BtfException e) {
             throw new DecodeException("type id " + id + ": " + e.getMessage(), e);
         }
@@ -95,7 +97,8 @@ final class ShapeCompiler {
             BtfKind kind = btf.kind(t);
             long bit = m.bitOffset() & 0xffffffffL;
             int width = c.bitfieldOffsets() ? m.bitfieldSize() : 0;
-            if (width == 0 && btf.type(t) instanceof BtfType.Int i && (i.bits() != i.size() * 8 || i.bitOffset() != 0)) {
+            if (width == 0 && btf.type(t) instanceof BtfType.Int i
+                    && (i.bits() != i.size() * 8 || i.bitOffset() != 0)) {
                 width = i.bits(); // a bitfield as structs without the kind flag say it
                 bit += i.bitOffset();
             }
@@ -200,7 +203,8 @@ final class ShapeCompiler {
                     (i.encoding() & BtfType.Int.BOOL) != 0 ? Shape.Kind.BOOL : Shape.Kind.INT,
                     span, i.isSigned(), shift, width, null);
             case BtfType.Enumeration e when width <= 64 && width <= e.size() * 8 -> new Shape.Scalar(
-                    Shape.Kind.ENUM, span, e.signed(), shift, width, Enumerators.of(e.name(), e.size(), e.values(), width));
+                    Shape.Kind.ENUM, span, e.signed(), shift, width,
+                    Enumerators.of(e.name(), e.size(), e.values(), width));
             default -> throw new DecodeException(where + " is a bitfield of " + width + " bits of type "
                     + btf.typeName(t) + ": only integers and enums of up to 64 bits can be bitfields here");
         };

@@ -6,7 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.SequencedMap;
 
 /**
  * Typed access to the fields of records by name, for code that reads a struct known only at
@@ -122,9 +122,13 @@ public final class StructView {
         return new IllegalArgumentException("'" + path + "' is not a field path of " + shape.cName() + ": " + why);
     }
 
-    /** Every field the record holds whole, by name, as {@link FieldAccessor#getValue} gives them. */
-    public Map<String, Object> values(MemorySegment record) {
-        Map<String, Object> values = new LinkedHashMap<>();
+    /**
+     * Every field the record holds whole, by name in the struct's order, as
+     * {@link FieldAccessor#getValue} gives them: a copy that outlives the record, e.g. for a
+     * sink's thread.
+     */
+    public SequencedMap<String, Object> values(MemorySegment record) {
+        SequencedMap<String, Object> values = new LinkedHashMap<>();
         for (FieldAccessor f : fields()) {
             if (f.isPresent(record)) {
                 values.put(f.name(), f.getValue(record));

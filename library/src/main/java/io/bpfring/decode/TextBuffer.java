@@ -14,14 +14,18 @@ import java.util.Arrays;
  * A reusable, growable buffer of UTF-8 text that decoders write lines into: one per consuming
  * thread, so decoding allocates nothing once it has grown to its working size. Given a stream,
  * it writes its bytes there whenever a finished line leaves more than {@link #FLUSH_AT} bytes in
- * it, and on {@link #flush()}; without one, the caller takes the bytes ({@link #array()},
- * {@link #copyTo(ByteBuffer)}) and {@link #clear()}s it. Not thread-safe.
+ * it, and on {@link #flush()}: call that when the ring is drained (after each poll), so a quiet
+ * trace shows its lines at once. Without a stream, the caller takes the bytes
+ * ({@link #array()}, {@link #copyTo(ByteBuffer)}) and {@link #clear()}s it. Text of the
+ * caller's own, such as a time column before a row, goes in with {@link #append}. Not
+ * thread-safe.
  */
 public final class TextBuffer {
-    /** Lines collect up to this many bytes before they go to the stream: a few system calls a second, not one a record. */
+    /** Lines collect up to this many bytes before they go to the stream: a write a batch, not a record. */
     public static final int FLUSH_AT = 64 * 1024;
     private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final long ASCII_ZEROS = 0x30303030_30303030L;
+    private static final long SPACES = 0x20202020_20202020L;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -77,6 +81,18 @@ public final class TextBuffer {
             }
         }
         return -1;
+    }
+
+    /** Appends {@code text} as UTF-8, as it is: no escaping. */
+    public TextBuffer append(String text) {
+        put(text.getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** Appends {@code value} in decimal. */
+    public TextBuffer append(long value) {
+        decimal(value);
+        return this;
     }
 
     /** Writes what is held to the stream and clears the buffer. */
@@ -160,10 +176,13 @@ public final class TextBuffer {
         length = at + s.length();
     }
 
+    /** {@code n} spaces (none if {@code n} is not positive), eight at a time. */
     void spaces(int n) {
         if (n > 0) {
-            int at = reserve(n);
-            Arrays.fill(bytes, at, at + n, (byte) ' ');
+            int at = reserve(n + 7);
+            for (int k = 0; k < n; k += 8) {
+                LONGS.set(bytes, at + k, SPACES);
+            }
             length = at + n;
         }
     }

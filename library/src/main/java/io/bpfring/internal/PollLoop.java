@@ -205,14 +205,7 @@ public final class PollLoop {
     }
 
     private static long deadline(Duration timeout) {
-        if (timeout == null) {
-            return Long.MAX_VALUE;
-        }
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
-        long nanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? Long.MAX_VALUE / 2 : timeout.toNanos();
-        return System.nanoTime() + nanos;
+        return timeout == null ? Long.MAX_VALUE : Deadline.after(timeout);
     }
 
     /** Starts a consuming call: one at a time, never from a handler, never once closed. */

@@ -1,5 +1,6 @@
 package io.bpfring.memring;
 
+import io.bpfring.internal.Deadline;
 import io.bpfring.internal.UseCount;
 
 import io.bpfring.ClosedException;
@@ -319,7 +320,7 @@ public final class MemoryRing implements AutoCloseable {
      * @return its position, or -1 when the time ran out
      */
     public long reserve(int length, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Deadline.after(timeout);
         long backoff = 1_000;
         while (true) {
             checkProducing();
@@ -414,7 +415,7 @@ public final class MemoryRing implements AutoCloseable {
      * @return the number delivered, 0 at the timeout or the close
      */
     public int poll(RecordHandler handler, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Deadline.after(timeout);
         enter();
         try {
             while (true) {
@@ -442,7 +443,7 @@ public final class MemoryRing implements AutoCloseable {
 
     /** Like {@link #poll}, spinning instead of sleeping. */
     public int busyPoll(RecordHandler handler, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Deadline.after(timeout);
         enter();
         try {
             while (true) {

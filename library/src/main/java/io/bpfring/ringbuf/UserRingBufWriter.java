@@ -1,5 +1,6 @@
 package io.bpfring.ringbuf;
 
+import io.bpfring.internal.Deadline;
 import io.bpfring.internal.UseCount;
 
 import io.bpfring.ClosedException;
@@ -82,7 +83,7 @@ public final class UserRingBufWriter implements AutoCloseable {
      * @throws IllegalStateException when the writer is closed, before or while waiting
      */
     public long reserve(int length, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Deadline.after(timeout);
         long position = reserve(length);
         if (position != -1) { // positions are u64: one past 2^63 reads as negative
             return position;

@@ -11,6 +11,7 @@ import javax.tools.ToolProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ final class Compiled {
                 }
                 throw new AssertionError(why);
             }
-            return new URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, Compiled.class.getClassLoader());
+            return new URLClassLoader(new URL[] {dir.toUri().toURL()}, Compiled.class.getClassLoader());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -100,7 +100,7 @@ class DecodeFixturesTest {
                 result.toJson(record));
     }
 
-    /** The {@code .kconfig} and {@code .rodata} sections as structs: DATASEC is not one, but the enum is decodable inside one. */
+    /** Only structs and unions (or typedefs of them) are records; a name that is neither is an error. */
     @Test
     void enumOfTheFixtureByName() {
         Btf btf = Records.btf("globals.bpf.o");

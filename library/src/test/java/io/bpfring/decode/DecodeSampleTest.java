@@ -25,7 +25,7 @@ class DecodeSampleTest {
             + "\"anon_a\":11,\"anon_b\":-12,\"anon_c\":4294967284,"
             + "\"bf_a\":5,\"bf_b\":-9,\"bf_c\":11259375,\"bf_d\":1094624909430,\"bf_e\":-300000,\"bf_f\":true,"
             + "\"bf_g\":\"DECODE_GREEN\",\"bf_h\":-8,"
-            + "\"packed\":{\"lead\":6,\"wide\":9223372036854775809,\"last\":31},"
+            + "\"packed\":{\"lead\":6,\"wide\":4611686018427387905,\"last\":31},"
             + "\"matrix\":[[1,2,3],[4,5,6]],\"names\":[\"one\",\"two\",\"three\"],\"mac\":[2,66,172,17,0,2],"
             + "\"path\":[{\"x\":1,\"y\":2},{\"x\":-1,\"y\":-2}],\"comm\":\"decode\\t\\\"q\\\"\",\"tail\":\"\"}";
 
@@ -83,7 +83,8 @@ class DecodeSampleTest {
                 column = header.indexOf(" " + name) + 1;
             }
             assertTrue(column > 0, name);
-            assertTrue(row.charAt(column - 1) == ' ' && row.charAt(column) != ' ', name + " in\n" + header + "\n" + row);
+            assertTrue(row.charAt(column - 1) == ' ' && row.charAt(column) != ' ',
+                    name + " in\n" + header + "\n" + row);
         }
         assertTrue(row.contains(" DECODE_BLUE "), row);
         assertTrue(row.contains(" 0xffff888100a2b3c0 "), row);

@@ -44,6 +44,13 @@ class DecodeTextBufferTest {
     }
 
     @Test
+    void callersOwnText() {
+        TextBuffer out = new TextBuffer();
+        out.append("19:39:52 ").append("é ").append(-42L);
+        assertEquals("19:39:52 é -42", out.toString());
+    }
+
+    @Test
     void copyToAByteBufferHandsOverWholeLines() {
         TextBuffer out = new TextBuffer();
         out.ascii("first");

@@ -105,10 +105,8 @@ class DwarfTypesTest {
             for (int id = 1; id < btf.typeCount(); id++) {
                 BtfKind kind = btf.kind(id);
                 String name = btf.name(id);
-                // decode_packed: clang writes its full-width bitfield three bits in as a plain member at
-                // byte 0 (no DW_AT_bit_size, no DW_AT_data_bit_offset): its DWARF cannot say what its BTF says.
                 if (name.isEmpty() || !(kind == BtfKind.STRUCT || kind == BtfKind.UNION || kind == BtfKind.TYPEDEF
-                        || kind == BtfKind.INT) || name.equals("__ARRAY_SIZE_TYPE__") || name.equals("decode_packed")) {
+                        || kind == BtfKind.INT) || name.equals("__ARRAY_SIZE_TYPE__")) {
                     continue;
                 }
                 // Types only named in CO-RE builtins (bpf_core_type_exists) are in .BTF alone.

@@ -218,6 +218,21 @@ class MemoryRingTest {
         void accept(RecordView record);
     }
 
+    /** A timeout too long for a long of nanoseconds waits as if without a limit, instead of overflowing. */
+    @Test
+    void timeoutsBeyondALongOfNanosecondsWork() {
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            long position = ring.reserve(16, forever);
+            assertTrue(position != -1, "no room");
+            ring.commit(position, 0);
+            assertEquals(1, ring.poll(r -> true, forever));
+            ring.offer(new byte[8]);
+            assertEquals(1, ring.busyPoll(r -> true, forever));
+            assertThrows(IllegalArgumentException.class, () -> ring.poll(r -> true, Duration.ofSeconds(-1)));
+        }
+    }
+
     @Test
     void aSlowReservationHoldsBackLaterRecordsAndNeverReordersThem() {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {

@@ -1,0 +1,64 @@
+package io.bpfring.sinks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** {@code stdout} (a table) and {@code stdout:json} (one JSON object a line). */
+final class StdoutSink extends Sink {
+    private final boolean json;
+    private final PrintStream out;
+    private final TableFormat table;
+    private boolean headerDone;
+
+    StdoutSink(String name, boolean json, OnFull onFull, int capacity, SinkOptions options) {
+        super(name, onFull, capacity, options.err());
+        this.json = json;
+        this.out = options.out();
+        this.table = json ? null : options.table();
+    }
+
+    @Override
+    void open(SinkOptions options) {
+    }
+
+    @Override
+    void write(List<SinkRecord> batch) {
+        long written = 0;
+        for (SinkRecord record : batch) {
+            if (json) {
+                byte[] line = record.json();
+                out.write(line, 0, line.length);
+                out.write('\n');
+                written += line.length + 1;
+            } else {
+                if (!headerDone) {
+                    out.println(table.header(record));
+                    headerDone = true;
+                }
+                String row = table.row(record);
+                out.println(row);
+                written += row.getBytes(StandardCharsets.UTF_8).length + 1;
+            }
+        }
+        // checkError flushes: each batch reaches the terminal or pipe as soon as it is written.
+        if (out.checkError()) {
+            failed(batch.size(), new IOException("standard output is closed or failing"));
+        } else {
+            delivered(batch.size(), written);
+        }
+    }
+
+    @Override
+    void idle() {
+        out.flush();
+    }
+
+    @Override
+    void finish() {
+        if (!gaveUp()) {
+            out.flush(); // not on a stream that a stuck write still holds
+        }
+    }
+}
