@@ -100,7 +100,8 @@ public class DecodeBenchmark {
     /** The records again, each behind a committed ring header, for {@link #jsonFromView}. */
     private void fillRing() {
         long span = RingLayout.span(size);
-        long ringSize = Long.highestOneBit(span * RECORDS - 1) << 1;
+        // Larger than the records: a producer stays less than a whole ring ahead of its consumer.
+        long ringSize = Long.highestOneBit(span * RECORDS) << 1;
         MemorySegment data = arena.allocate(2 * ringSize, 8);
         for (int i = 0; i < RECORDS; i++) {
             data.set(ValueLayout.JAVA_INT, i * span, size);
