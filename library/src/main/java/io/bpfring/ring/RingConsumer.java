@@ -120,53 +120,57 @@ public final class RingConsumer {
     // the compiler read fields again after it, record after record. One loop per mode, so that
     // neither carries the other's branches.
 
-    /** The kernel's way: headers before the producer position only, the position published per record. */
+    /**
+     * The kernel's way: headers before the producer position only, the position published per
+     * record. As libbpf's ringbuf_process_ring, an outer loop reads the producer position and an
+     * inner one consumes up to it: the inner loop then holds no read of it but the rare one for a
+     * record that seems to run past it, and the JIT keeps it small.
+     */
     private int consumeBehindProducer(RecordHandler handler, long limit) {
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
         long cons = consumerPosition();
-        // The producer position as read in this call, none yet: prod - cons stays in [0, size),
-        // and every comparison below is of differences.
-        long prod = cons;
         int delivered = 0;
-        while (delivered < limit && (cons != prod || (prod = producerPosition(cons)) != cons)) {
-            long offset = cons & mask;
-            // Pairs with the producer's store of the header without BUSY: the kernel's
-            // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload written
-            // before it is visible after it.
-            int header = (int) INT.getAcquire(data, offset);
-            if ((header & BUSY_BIT) != 0) {
-                break;
-            }
-            int length = header & LENGTH_MASK;
-            long span = RingLayout.span(length);
-            if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
-                throw found(pastProducer(cons, length, prod));
-            }
-            long record = cons;
-            cons += span;
-            if ((header & DISCARD_BIT) != 0) {
-                // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
-                // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before
-                // its space is given back.
-                LONG.setRelease(consumerPos, 0L, cons);
-                continue;
-            }
-            view.set(offset + HEADER_SIZE, length, record);
-            delivered++;
-            boolean goOn;
-            try {
-                goOn = handler.onRecord(view);
-            } finally {
-                // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
-                // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before
-                // its space is given back.
-                LONG.setRelease(consumerPos, 0L, cons);
-            }
-            if (!goOn) {
-                break;
-            }
+        long prod;
+        // prod - cons stays in [0, size), and every comparison below is of differences.
+        while (delivered < limit && (prod = producerPosition(cons)) != cons) {
+            do {
+                long offset = cons & mask;
+                // Pairs with the producer's store of the header without BUSY: the kernel's
+                // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload
+                // written before it is visible after it.
+                int header = (int) INT.getAcquire(data, offset);
+                if ((header & BUSY_BIT) != 0) {
+                    return delivered;
+                }
+                int length = header & LENGTH_MASK;
+                long span = RingLayout.span(length);
+                if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
+                    throw found(pastProducer(cons, length, prod));
+                }
+                long record = cons;
+                cons += span;
+                if ((header & DISCARD_BIT) != 0) {
+                    // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
+                    // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read
+                    // before its space is given back.
+                    LONG.setRelease(consumerPos, 0L, cons);
+                    continue;
+                }
+                view.set(offset + HEADER_SIZE, length, record);
+                delivered++;
+                boolean goOn;
+                try {
+                    goOn = handler.onRecord(view);
+                } finally {
+                    // As above: the record is read before its space is given back.
+                    LONG.setRelease(consumerPos, 0L, cons);
+                }
+                if (!goOn || delivered >= limit) {
+                    return delivered;
+                }
+            } while (cons != prod);
         }
         return delivered;
     }
