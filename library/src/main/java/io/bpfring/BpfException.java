@@ -11,7 +11,9 @@ package io.bpfring;
  *   <li>{@link NotSupportedException}: the running kernel lacks a feature; it names the first
  *       kernel that has it.</li>
  *   <li>{@link CorruptRingException}: a ring's contents break its protocol.</li>
- *   <li>{@link ElfException}, {@link BtfException}: an object file, or BTF, cannot be read.</li>
+ *   <li>{@link ElfException}, {@link BtfException}: an object file, or BTF, cannot be read; an
+ *       object cannot be loaded ({@link io.bpfring.object.ObjectException}, with the kernel's
+ *       refusal as its cause where there is one).</li>
  * </ul>
  *
  * <p>Not in the family, as in the JDK: a bad argument is an {@link IllegalArgumentException},
@@ -24,7 +26,7 @@ package io.bpfring;
  * <p>All of them live in this package: a sealed class whose subclasses are in other packages
  * works only in a named module, and bpfring also runs on the class path. Three are open to
  * subclasses elsewhere: {@link SyscallException}, for failures of one kind of call that say more;
- * {@link ElfException}, for what reads an object further (its programs, maps, relocations); and
+ * {@link ElfException}, for what reads an object further (its programs, maps, relocations, DWARF); and
  * {@link BtfException}, for what works from types further (CO-RE relocation, decoders).
  */
 public abstract sealed class BpfException extends RuntimeException

@@ -1,5 +1,9 @@
 package io.bpfring;
 
+import io.bpfring.decode.DecodeException;
+import io.bpfring.dwarf.DwarfException;
+import io.bpfring.object.ObjectException;
+import io.bpfring.object.ObjectSpec;
 import org.junit.jupiter.api.Test;
 
 import java.nio.channels.ClosedSelectorException;
@@ -11,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The error family: which kinds there are, what each says, and what stays out of it. */
@@ -32,6 +37,16 @@ class BpfExceptionTest {
         assertEquals("ring", kind(new CorruptRingException("bad header")));
         assertEquals("elf", kind(new ElfException("truncated")));
         assertEquals("btf", kind(new BtfException("bad kind")));
+    }
+
+    @Test
+    void theLoadersErrorsAreOfTheFamily() {
+        assertEquals("elf", kind(new ObjectException("program 'p' (section 'tp/x') instruction 3: a call into nowhere")));
+        assertEquals("elf", kind(new DwarfException(".debug_info offset 12: truncated")));
+        assertEquals("btf", kind(new DecodeException("no struct event")));
+        BpfException thrown = assertThrows(BpfException.class, () -> ObjectSpec.parse("junk", new byte[64]));
+        assertInstanceOf(ObjectException.class, thrown);
+        assertInstanceOf(ElfException.class, thrown.getCause(), "the ELF reader's refusal is kept as the cause");
     }
 
     /** Exhaustive without a default: a kind added to the family must be named here to compile. */

@@ -2,11 +2,13 @@ package io.bpfring.bpf;
 
 import io.bpfring.ClosedException;
 import io.bpfring.Errno;
+import io.bpfring.NotSupportedException;
 import io.bpfring.SyscallException;
 import io.bpfring.VerifierException;
 import io.bpfring.asm.Asm;
 import io.bpfring.asm.Insn;
 import io.bpfring.sys.BpfAttr;
+import io.bpfring.sys.BpfInfo;
 import io.bpfring.sys.Sys;
 
 import java.lang.foreign.Arena;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** A program loaded into the kernel. Closing releases the fd; attachments hold their own reference. */
 public final class BpfProgram implements AutoCloseable {
@@ -284,6 +287,56 @@ public final class BpfProgram implements AutoCloseable {
             Sys.bpf(Cmd.PROG_TEST_RUN, attr, "bpf(BPF_PROG_TEST_RUN '" + name + "' with " + data.length
                     + " bytes of data)");
             return (int) BpfAttr.TestRun.RETVAL.get(attr);
+        }
+    }
+
+    /**
+     * Makes the program hold {@code map} as if its instructions used it (BPF_PROG_BIND_MAP, Linux
+     * 5.10): the map lives as long as the program and is among its {@link #mapIds()}, where tools
+     * such as bpftool find a program's read-only data. Binding a map the program already holds
+     * does nothing.
+     *
+     * @throws NotSupportedException on a kernel without the command
+     */
+    public void bindMap(BpfMap map) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.ProgBindMap.PROG_FD.set(attr, fd());
+            BpfAttr.ProgBindMap.MAP_FD.set(attr, map.fd());
+            Sys.bpf(Cmd.PROG_BIND_MAP, attr, "bpf(BPF_PROG_BIND_MAP '" + name + "' to map '" + map.name() + "')");
+        } catch (SyscallException e) {
+            // With flags 0 and valid fds, EINVAL is a kernel that does not know the command.
+            if (e.errno() == Errno.EINVAL) {
+                throw new NotSupportedException("BPF_PROG_BIND_MAP", "5.10", Platform.kernelRelease(), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The ids of the maps the program holds, used by its instructions or bound (BPF_OBJ_GET_INFO_BY_FD). */
+    public int[] mapIds() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(BpfInfo.Prog.LAYOUT);
+            info(info);
+            int count = (int) BpfInfo.Prog.NR_MAP_IDS.get(info);
+            MemorySegment ids = arena.allocate(JAVA_INT, Math.max(count, 1));
+            info.fill((byte) 0);
+            BpfInfo.Prog.NR_MAP_IDS.set(info, count);
+            BpfInfo.Prog.MAP_IDS.set(info, ids.address());
+            info(info);
+            // A map bound between the two calls is counted but not written: keep what was written.
+            int written = Math.min(count, (int) BpfInfo.Prog.NR_MAP_IDS.get(info));
+            return ids.asSlice(0, written * JAVA_INT.byteSize()).toArray(JAVA_INT);
+        }
+    }
+
+    private void info(MemorySegment info) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = BpfAttr.allocate(arena);
+            BpfAttr.Info.BPF_FD.set(attr, fd());
+            BpfAttr.Info.INFO_LEN.set(attr, (int) info.byteSize());
+            BpfAttr.Info.INFO.set(attr, info.address());
+            Sys.bpf(Cmd.OBJ_GET_INFO_BY_FD, attr, "bpf(BPF_OBJ_GET_INFO_BY_FD of program '" + name + "')");
         }
     }
 

@@ -15,6 +15,7 @@ final class Cmd {
     static final int BTF_LOAD = 18;
     static final int MAP_FREEZE = 22;
     static final int LINK_CREATE = 28;
+    static final int PROG_BIND_MAP = 35;
 
     private Cmd() {
     }

@@ -113,9 +113,12 @@ public final class Btf {
         }
     }
 
-    /** The running kernel's BTF. */
+    /**
+     * The running kernel's BTF: {@link TargetBtf#kernel()}'s, parsed once per JVM and shared.
+     * {@code read(KERNEL)} reads and parses it anew.
+     */
     public static Btf kernel() throws IOException {
-        return read(KERNEL);
+        return TargetBtf.kernel().vmlinux();
     }
 
     /** The base this split BTF continues, or null. */

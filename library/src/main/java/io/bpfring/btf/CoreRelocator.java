@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * <p>A loader relocates each program section's own instructions (subprograms in {@code .text}
  * included) before it appends subprograms to programs, as libbpf does:
  * <pre>{@code
- * TargetBtf kernel = TargetBtf.kernel();                  // once, shared
+ * TargetBtf kernel = TargetBtf.kernel();                  // parsed once per JVM, shared
  * CoreRelocator relocator = new CoreRelocator(btf, kernel);
  * for (var e : ext.coreRelos().entrySet()) {              // file order
  *     long[] insns = instructionsOf(e.getKey());

@@ -31,6 +31,8 @@ public final class TargetBtf {
         Map<String, Btf> read(Btf vmlinux) throws IOException;
     }
 
+    private static volatile TargetBtf kernel;
+
     private final Table vmlinux;
     private final ModuleReader moduleReader;
     private volatile List<Table> modules;
@@ -43,9 +45,24 @@ public final class TargetBtf {
         this.moduleReader = moduleReader;
     }
 
-    /** The running kernel: {@code /sys/kernel/btf/vmlinux}, and its modules beside it. */
+    /**
+     * The running kernel: {@code /sys/kernel/btf/vmlinux}, and its modules beside it. Read and
+     * parsed once per JVM, when first asked for, and shared by every caller (loading objects,
+     * attaching programs): the files do not change while the kernel runs. A failure is not kept:
+     * the next call reads again.
+     */
     public static TargetBtf kernel() throws IOException {
-        return withModuleDirectory(Btf.kernel(), Btf.KERNEL.getParent());
+        TargetBtf k = kernel;
+        if (k == null) {
+            synchronized (TargetBtf.class) {
+                k = kernel;
+                if (k == null) {
+                    k = withModuleDirectory(Btf.read(Btf.KERNEL), Btf.KERNEL.getParent());
+                    kernel = k;
+                }
+            }
+        }
+        return k;
     }
 
     /** vmlinux BTF without modules (as libbpf with a custom target BTF). */

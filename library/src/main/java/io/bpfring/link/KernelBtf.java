@@ -12,27 +12,23 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** The running kernel's BTF, read once, and what it says a loaded program attaches to. */
+/** The running kernel's BTF, as attaching uses it, and what it says a loaded program attaches to. */
 final class KernelBtf {
     private static final int OBJ_GET_INFO_BY_FD = 15; // enum bpf_cmd
-    private static Btf vmlinux;
 
     private KernelBtf() {
     }
 
-    static synchronized Btf vmlinux() {
-        if (vmlinux == null) {
-            try {
-                vmlinux = Btf.kernel();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the kernel's BTF " + Btf.KERNEL
-                        + " (the kernel needs CONFIG_DEBUG_INFO_BTF)", e);
-            } catch (BtfException e) {
-                throw new IllegalStateException("cannot parse the kernel's BTF " + Btf.KERNEL + ": " + e.getMessage(),
-                        e);
-            }
+    /** {@link Btf#kernel()}, the one parse of the kernel's BTF that loading objects shares too. */
+    static Btf vmlinux() {
+        try {
+            return Btf.kernel();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the kernel's BTF " + Btf.KERNEL
+                    + " (the kernel needs CONFIG_DEBUG_INFO_BTF)", e);
+        } catch (BtfException e) {
+            throw new IllegalStateException("cannot parse the kernel's BTF " + Btf.KERNEL + ": " + e.getMessage(), e);
         }
-        return vmlinux;
     }
 
     /**

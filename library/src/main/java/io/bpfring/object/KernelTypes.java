@@ -11,26 +11,20 @@ import java.io.IOException;
 import java.util.OptionalInt;
 
 /**
- * The running kernel's BTF, read once (it does not change while the kernel runs) and shared by
- * every load: the default target of CO-RE, and where BTF-typed programs find their attach point.
+ * The running kernel's BTF as loading uses it: the default target of CO-RE, and where BTF-typed
+ * programs find their attach point.
  */
 final class KernelTypes {
-    private static volatile TargetBtf kernel;
-
     private KernelTypes() {
     }
 
+    /** {@link TargetBtf#kernel()}, the one parse of the kernel's BTF that attaching programs shares too. */
     static TargetBtf target() {
-        TargetBtf k = kernel;
-        if (k == null) {
-            try {
-                k = TargetBtf.kernel();
-            } catch (IOException | BtfException e) {
-                throw new ObjectException("cannot read the kernel's BTF (" + Btf.KERNEL + "): " + e.getMessage(), e);
-            }
-            kernel = k;
+        try {
+            return TargetBtf.kernel();
+        } catch (IOException | BtfException e) {
+            throw new ObjectException("cannot read the kernel's BTF (" + Btf.KERNEL + "): " + e.getMessage(), e);
         }
-        return k;
     }
 
     /**

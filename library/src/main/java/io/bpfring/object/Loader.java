@@ -4,6 +4,7 @@ import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.LoadedBtf;
 import io.bpfring.bpf.Resources;
+import io.bpfring.NotSupportedException;
 import io.bpfring.VerifierException;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfWriter;
@@ -25,8 +26,8 @@ import java.util.Set;
  * Turns an {@link ObjectSpec} into kernel objects in libbpf's order: CO-RE relocate and link
  * every program first (no system call yet, so most mistakes cost nothing), then load the BTF,
  * make the maps ({@link MapMaker}), wire map fds into the programs and load them with their
- * func_info and line_info, and fill program arrays. Any failure closes what was made and
- * removes the pins it added.
+ * func_info and line_info, bind the read-only data to each, and fill program arrays. Any failure
+ * closes what was made and removes the pins it added.
  */
 final class Loader {
     private final ObjectSpec spec;
@@ -36,6 +37,8 @@ final class Loader {
     private CoreStep core;
     private LoadedBtf btf;
     private MapMaker maps;
+    /** False once the kernel has shown it lacks BPF_PROG_BIND_MAP. */
+    private boolean canBindMaps = true;
 
     /** A program ready for the kernel but for its map fds. */
     private record Prepared(LinkedProgram linked, int attachBtfId) {
@@ -165,11 +168,35 @@ final class Loader {
                 b.lineInfo(linked.lineInfoRecords(), 16);
             }
         }
+        BpfProgram program;
         try {
-            programs.put(p, resources.own(b.load()));
+            program = resources.own(b.load());
         } catch (SyscallException e) {
             throw new ObjectException("program '" + p.name() + "' (section '" + p.section() + "', " + code.length
                     + " instructions): " + e.getMessage() + poisonReached(linked, e), e);
+        }
+        programs.put(p, program);
+        bindReadOnlyData(p, program);
+    }
+
+    /**
+     * As libbpf does: every program holds the object's .rodata maps, used or not, so they live as
+     * long as it does and tools find its constants among its map ids. A kernel without
+     * BPF_PROG_BIND_MAP (before 5.10) goes without, as with libbpf.
+     */
+    private void bindReadOnlyData(ProgramSpec p, BpfProgram program) {
+        for (MapSpec m : spec.maps()) {
+            if (!canBindMaps || m.kind() != MapSpec.Kind.RODATA) {
+                continue;
+            }
+            try {
+                program.bindMap(maps.map(m));
+            } catch (NotSupportedException e) {
+                canBindMaps = false;
+            } catch (SyscallException e) {
+                throw new ObjectException("program '" + p.name() + "' (section '" + p.section() + "'): binding map '"
+                        + m.name() + "': " + e.getMessage(), e);
+            }
         }
     }
 

@@ -65,6 +65,8 @@ public final class ObjectSpec {
     public static ObjectSpec parse(String name, byte[] bytes) {
         try {
             return ObjectReader.read(name, ElfFile.parse(bytes.clone()));
+        } catch (ObjectException e) {
+            throw e;
         } catch (ElfException | BtfException e) {
             throw new ObjectException(e.getMessage(), e);
         }

@@ -326,6 +326,19 @@ public final class BpfAttr {
         }
     }
 
+    /** {@code BPF_PROG_BIND_MAP} (member {@code prog_bind_map}): a program holds a map it does not use. */
+    public static final class ProgBindMap {
+        public static final StructLayout LAYOUT = struct(
+                u32("prog_fd"),
+                u32("map_fd"),
+                u32("flags")); // none defined: 0
+        public static final VarHandle PROG_FD = handle(LAYOUT, "prog_fd");
+        public static final VarHandle MAP_FD = handle(LAYOUT, "map_fd");
+
+        private ProgBindMap() {
+        }
+    }
+
     /**
      * The union itself: as large as its largest command, {@code BPF_PROG_LOAD} (168 bytes in
      * 6.18). Only the commands above are members; the others are no larger.
@@ -341,7 +354,8 @@ public final class BpfAttr {
             RawTracepoint.LAYOUT.withName("raw_tracepoint"),
             BtfLoad.LAYOUT.withName("btf_load"),
             LinkCreate.LAYOUT.withName("link_create"),
-            IterCreate.LAYOUT.withName("iter_create"));
+            IterCreate.LAYOUT.withName("iter_create"),
+            ProgBindMap.LAYOUT.withName("prog_bind_map"));
 
     /** A zeroed {@code union bpf_attr}. */
     public static MemorySegment allocate(Arena arena) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,18 @@ class BpfProgramTest {
             assertEquals(42, program.testRun(new byte[8]));
             assertEquals(42, program.testRun(new byte[0]), "no context at all");
             assertEquals(42, program.testRun(MemorySegment.NULL));
+        }
+    }
+
+    @Test
+    void aBoundMapIsAmongTheProgramsMapsOnce() {
+        Kernel.require();
+        try (BpfProgram program = BpfProgram.load(ProgramType.SYSCALL, "unbound", new Asm().mov(Reg.R0, 0).exit());
+             BpfMap map = BpfMap.array("bound", 8, 1)) {
+            assertArrayEquals(new int[0], program.mapIds());
+            program.bindMap(map);
+            program.bindMap(map);
+            assertArrayEquals(new int[]{map.info().id()}, program.mapIds(), "bound once, however often asked");
         }
     }
 

@@ -229,5 +229,6 @@ class KernelEnumsTest {
         assertEquals("unknown(1000)", attach.toString());
         assertEquals(1000, attach.id());
         assertNotEquals(AttachType.PERF_EVENT, attach);
+        assertNotEquals(MapType.of(5), ProgramType.of(5), "the same number in two enums is two values");
     }
 }

@@ -2,6 +2,7 @@ package io.bpfring.object;
 
 import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
+import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.MapType;
 import io.bpfring.link.Link;
 import io.bpfring.ringbuf.RingBufReader;
@@ -16,7 +17,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.bpfring.object.ObjectTesting.le;
 import static io.bpfring.object.ObjectTesting.open;
@@ -190,6 +194,26 @@ class GlobalsLoadTest {
              Link link = o.attach("globals_getpgid")) {
             Syscalls.getpgid(0);
             assertEquals(0, u64(o.readVariable("bss_getpgid_calls")));
+        }
+    }
+
+    @Test
+    void everyProgramHoldsTheReadOnlyDataMapsItDoesNotUse() throws IOException {
+        ObjectSpec spec = open("globals.bpf.o");
+        List<String> rodata = spec.maps().stream().filter(m -> m.kind() == MapSpec.Kind.RODATA).map(MapSpec::name)
+                .toList();
+        assertEquals(List.of("globals.rodata", ".rodata.str1.1"), rodata);
+        try (BpfObject o = spec.load(options())) {
+            assertEquals(2, o.programs().size());
+            for (BpfProgram program : o.programs().values()) {
+                Set<Integer> held = Arrays.stream(program.mapIds()).boxed().collect(Collectors.toSet());
+                for (String name : rodata) {
+                    // globals_getpgid reads .rodata but not the string literals of .rodata.str1.1.
+                    assertTrue(held.contains(o.map(name).info().id()), program.name() + " holds " + name);
+                }
+                assertTrue(held.contains(o.map("hash_map").info().id()) == program.name().equals("globals_run"),
+                        "a map of .maps only where the program uses it");
+            }
         }
     }
 }

@@ -174,6 +174,10 @@ class KernelStructsTest {
             bpf_attr/iter_create         sizeof 8
             bpf_attr/iter_create         link_fd 0
             bpf_attr/iter_create         flags 32
+            bpf_attr/prog_bind_map       sizeof 12
+            bpf_attr/prog_bind_map       prog_fd 0
+            bpf_attr/prog_bind_map       map_fd 32
+            bpf_attr/prog_bind_map       flags 64
             bpf_insn                     sizeof 8
             bpf_insn                     code 0
             bpf_insn                     dst_reg 8 :4
@@ -416,6 +420,7 @@ class KernelStructsTest {
         LAYOUTS.put("bpf_attr/#11", BpfAttr.BtfLoad.LAYOUT);
         LAYOUTS.put("bpf_attr/link_create", BpfAttr.LinkCreate.LAYOUT);
         LAYOUTS.put("bpf_attr/iter_create", BpfAttr.IterCreate.LAYOUT);
+        LAYOUTS.put("bpf_attr/prog_bind_map", BpfAttr.ProgBindMap.LAYOUT);
         LAYOUTS.put("bpf_insn", BpfAttr.Insn.LAYOUT);
         LAYOUTS.put("bpf_func_info", BpfAttr.FuncInfo.LAYOUT);
         LAYOUTS.put("bpf_line_info", BpfAttr.LineInfo.LAYOUT);

@@ -50,7 +50,7 @@ public class BtfParseBenchmark {
 
     @Benchmark
     public Btf readAndParse() throws IOException {
-        return Btf.kernel();
+        return Btf.read(Btf.KERNEL);
     }
 
     @Benchmark

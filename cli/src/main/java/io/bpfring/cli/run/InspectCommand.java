@@ -1,8 +1,10 @@
 package io.bpfring.cli.run;
 
+import io.bpfring.ElfException;
 import io.bpfring.btf.Btf;
 import io.bpfring.btf.BtfKind;
 import io.bpfring.cli.Json;
+import io.bpfring.cli.run.ObjectFile.Struct;
 import io.bpfring.elf.ElfFile;
 import io.bpfring.elf.Section;
 import io.bpfring.object.AttachKind;
@@ -18,7 +20,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 
@@ -28,7 +32,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Show what a compiled BPF object holds, without loading it: its sections, its",
                 "programs (type, attach point, instructions), its maps, its global variables",
-                "with their initial values, and the structs of its .BTF as C.",
+                "with their initial values, and its structs as C: those of .BTF, then those",
+                "only its DWARF debug info has. 'bpfring run --record' takes either.",
         },
         footer = {"", "Examples:", "  bpfring inspect execsnoop.bpf.o", "  bpfring inspect execsnoop.bpf.o --json"})
 public final class InspectCommand implements Callable<Integer> {
@@ -46,14 +51,14 @@ public final class InspectCommand implements Callable<Integer> {
         ObjectFile file = ObjectFile.open(spec, object);
         List<Section> sections = ElfFile.parse(file.bytes.clone()).sections().stream()
                 .filter(s -> s.type() != Section.SHT_NULL).toList();
-        List<Integer> structs = new ArrayList<>();
-        file.spec.btf().ifPresent(btf -> {
-            for (int id = btf.firstId(); id < btf.typeCount(); id++) {
-                if (btf.kind(id) == BtfKind.STRUCT && !btf.name(id).isEmpty()) {
-                    structs.add(id);
-                }
-            }
-        });
+        List<Struct> structs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        file.spec.btf().ifPresent(btf -> addStructs(btf, ".BTF", structs, names));
+        try {
+            addStructs(file.dwarf(), "DWARF", structs, names);
+        } catch (ElfException e) { // a DwarfException: the rest of the object is still worth showing
+            spec.commandLine().getErr().printf("warning: %s: cannot read its DWARF: %s%n", object, e.getMessage());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(json(file, sections, structs));
@@ -62,6 +67,15 @@ public final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The named structs of {@code btf} whose names were not seen yet (a struct can repeat per unit in DWARF). */
+    private static void addStructs(Btf btf, String from, List<Struct> structs, Set<String> names) {
+        for (int id = btf.firstId(); id < btf.typeCount(); id++) {
+            if (btf.kind(id) == BtfKind.STRUCT && !btf.name(id).isEmpty() && names.add(btf.name(id))) {
+                structs.add(new Struct(btf, id, from));
+            }
+        }
     }
 
     private static String attachPoint(ProgramSpec p) {
@@ -87,7 +101,7 @@ public final class InspectCommand implements Callable<Integer> {
                 + (s.isExecutable() ? "X" : "");
     }
 
-    private void text(PrintWriter out, ObjectFile file, List<Section> sections, List<Integer> structs) {
+    private void text(PrintWriter out, ObjectFile file, List<Section> sections, List<Struct> structs) {
         out.printf("%s: license %s%s%n", object, file.spec.license().isEmpty() ? "(none)" : file.spec.license(),
                 file.spec.btf().isPresent() ? "" : ", no .BTF");
         out.printf("%nSections:%n  %-3s %-32s %-12s %-5s %s%n", "IDX", "NAME", "TYPE", "FLAGS", "SIZE");
@@ -112,13 +126,15 @@ public final class InspectCommand implements Callable<Integer> {
         for (VariableSpec v : file.spec.variables()) {
             out.printf("  %-10s %s = %s%n", v.section(), declaration(file, v), v.value());
         }
-        out.printf("%nStructs (.BTF):%n");
-        if (structs.isEmpty()) {
-            out.printf("  (none)%n");
-        }
-        Btf btf = file.spec.btf().orElse(null);
-        for (int id : structs) {
-            out.printf("%s%n%n", btf.definition(id).strip());
+        for (String from : List.of(".BTF", "DWARF")) {
+            List<Struct> listed = structs.stream().filter(s -> s.from().equals(from)).toList();
+            out.printf("%nStructs (%s):%n", from.equals(".BTF") ? ".BTF" : "DWARF only, not in .BTF");
+            if (listed.isEmpty()) {
+                out.printf("  (none)%n");
+            }
+            for (Struct s : listed) {
+                out.printf("%s%n%n", s.btf().definition(s.id()).strip());
+            }
         }
     }
 
@@ -127,7 +143,7 @@ public final class InspectCommand implements Callable<Integer> {
         return btf != null && v.typeId() > 0 ? btf.declaration(v.typeId(), v.name()) : v.typeName() + " " + v.name();
     }
 
-    private String json(ObjectFile file, List<Section> sections, List<Integer> structs) {
+    private String json(ObjectFile file, List<Section> sections, List<Struct> structs) {
         StringBuilder b = new StringBuilder("{\"object\":").append(Json.string(object.toString()))
                 .append(",\"license\":").append(Json.string(file.spec.license()));
         StringJoiner list = new StringJoiner(",", "[", "]");
@@ -159,9 +175,9 @@ public final class InspectCommand implements Callable<Integer> {
         }
         b.append(",\"globals\":").append(list);
         list = new StringJoiner(",", "[", "]");
-        Btf btf = file.spec.btf().orElse(null);
-        for (int id : structs) {
-            list.add("{\"name\":" + Json.string(btf.name(id)) + ",\"c\":" + Json.string(btf.definition(id)) + "}");
+        for (Struct s : structs) {
+            list.add("{\"name\":" + Json.string(s.btf().name(s.id())) + ",\"from\":" + Json.string(s.from())
+                    + ",\"c\":" + Json.string(s.btf().definition(s.id())) + "}");
         }
         return b.append(",\"structs\":").append(list).append('}').toString();
     }

@@ -76,7 +76,8 @@ final class ObjectFile {
                         + "or name another struct with --record."));
     }
 
-    private Btf dwarf() {
+    /** The object's DWARF types; a table without structs if it has no DWARF. */
+    Btf dwarf() {
         return DwarfTypes.read(ElfFile.parse(bytes.clone()));
     }
 }

@@ -39,6 +39,30 @@ class InspectAndGenTest {
     }
 
     @Test
+    void inspectListsTheStructsOnlyDwarfHasApartFromTheBtfOnes() {
+        String event = "struct event {\n\tpid_t pid;\n\tchar comm[16];\n\tchar filename[512];\n};\n";
+        // The reserve variant's .BTF lacks struct event (only its DWARF has it); the perfbuf variant's has it.
+        Cli.Result dwarfOnly = Cli.run("inspect", fixture("execsnoop_ringbuf_reserve.bpf.o"));
+        assertEquals(0, dwarfOnly.exitCode(), dwarfOnly.err());
+        String out = dwarfOnly.out();
+        int btf = out.indexOf("\nStructs (.BTF):\n");
+        int dwarf = out.indexOf("\nStructs (DWARF only, not in .BTF):\n");
+        assertTrue(btf >= 0 && dwarf > btf, out);
+        assertTrue(out.indexOf(event) > dwarf, out);
+
+        Cli.Result both = Cli.run("inspect", fixture("execsnoop_perfbuf.bpf.o"));
+        assertEquals(0, both.exitCode(), both.err());
+        out = both.out();
+        dwarf = out.indexOf("\nStructs (DWARF only, not in .BTF):\n");
+        assertTrue(dwarf > 0 && out.indexOf(event) < dwarf && out.indexOf(event, dwarf) < 0,
+                "listed once, from .BTF:\n" + out);
+
+        Cli.Result json = Cli.run("inspect", fixture("execsnoop_ringbuf_reserve.bpf.o"), "--json");
+        assertEquals(0, json.exitCode(), json.err());
+        assertTrue(json.out().contains("{\"name\":\"event\",\"from\":\"DWARF\",\"c\":\"struct event {"), json.out());
+    }
+
+    @Test
     void inspectShowsGlobalsWithTheirValues() {
         Cli.Result run = Cli.run("inspect", fixture("globals.bpf.o"));
         assertEquals(0, run.exitCode(), run.err());
