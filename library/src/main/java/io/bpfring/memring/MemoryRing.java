@@ -11,6 +11,7 @@ import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Sys;
 
 import java.io.IOException;
@@ -343,18 +344,18 @@ public final class MemoryRing implements AutoCloseable {
         return producer.payloadOffset(position);
     }
 
-    /** Commits the record at {@code position}; flags 0, {@link RingProducer#NO_WAKEUP} or {@link RingProducer#FORCE_WAKEUP}. */
-    public void commit(long position, long flags) {
+    /** Commits the record at {@code position}, waking the consumer as {@code wakeup} says. */
+    public void commit(long position, Wakeup wakeup) {
         checkOpen();
-        if (producer.commit(position, flags)) {
+        if (producer.commit(position, wakeup)) {
             wakeConsumer();
         }
     }
 
     /** Discards the record at {@code position}: the consumer skips it. */
-    public void discard(long position, long flags) {
+    public void discard(long position, Wakeup wakeup) {
         checkOpen();
-        if (producer.discard(position, flags)) {
+        if (producer.discard(position, wakeup)) {
             wakeConsumer();
         }
     }
@@ -370,7 +371,7 @@ public final class MemoryRing implements AutoCloseable {
             return false;
         }
         MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
-        commit(position, 0);
+        commit(position, Wakeup.ADAPTIVE);
         return true;
     }
 

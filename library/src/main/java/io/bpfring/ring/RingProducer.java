@@ -35,8 +35,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * that also consumes), and all producers of a ring must claim the same way.
  *
  * <p>Commit and discard store the header without BUSY, then decide the wake-up as the kernel
- * does: only if the consumer waits at this very record, unless the flags force it or forbid
- * it. Reserve never blocks on a full ring and never overwrites: it fails at once.
+ * does: only if the consumer waits at this very record, unless the {@link Wakeup} forces it or
+ * forbids it. Reserve never blocks on a full ring and never overwrites: it fails at once.
  *
  * <p>Records are delivered in reservation order: one reserved and not committed holds back the
  * ones after it. The header's second word ({@code pg_off} in the kernel) carries the
@@ -45,10 +45,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Thread-safe: any number of producers, in any number of processes (locking producers).
  */
 public final class RingProducer {
-    /** Commit flag: do not wake the consumer. */
-    public static final long NO_WAKEUP = 1;
-    /** Commit flag: wake the consumer whatever its position. */
-    public static final long FORCE_WAKEUP = 2;
     /**
      * How long {@link #reserve(int)} waits for a lock that another producer holds. A holder that
      * runs keeps it for well under a microsecond, or a time slice when the machine is busy; one
@@ -288,19 +284,19 @@ public final class RingProducer {
      * no reservation of this producer is refused; commit each position once (one kept after its
      * record was consumed may name a newer reservation by then).
      *
-     * @param flags 0, {@link #NO_WAKEUP} or {@link #FORCE_WAKEUP}
-     * @return whether the consumer should be woken
+     * @return whether the consumer should be woken, as {@code wakeup} decides
      */
-    public boolean commit(long position, long flags) {
-        return finish(position, flags, false);
+    public boolean commit(long position, Wakeup wakeup) {
+        return finish(position, wakeup, false);
     }
 
     /** Commits the record at {@code position} as discarded: the consumer skips it. */
-    public boolean discard(long position, long flags) {
-        return finish(position, flags, true);
+    public boolean discard(long position, Wakeup wakeup) {
+        return finish(position, wakeup, true);
     }
 
-    private boolean finish(long position, long flags, boolean discard) {
+    private boolean finish(long position, Wakeup wakeup, boolean discard) {
+        Objects.requireNonNull(wakeup, "wakeup");
         long offset = position & mask;
         // A record still reserved is BUSY and names its producer; anything else is misuse. (The
         // producer position is not read: other producers move it all the time.)
@@ -314,7 +310,7 @@ public final class RingProducer {
                     + ": it was committed or discarded already, or never reserved in this ring");
         }
         int done = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
-        if ((flags & NO_WAKEUP) != 0) {
+        if (wakeup == Wakeup.NO_WAKEUP) {
             // Pairs with the consumer's acquire of the header: the kernel's smp_load_acquire(hdr)
             // in __bpf_user_ringbuf_peek, or RingConsumer's. The payload is written before it.
             INT.setRelease(data, offset, done); // no wake-up to decide: no need to fence
@@ -326,7 +322,7 @@ public final class RingProducer {
         // before it sleeps (RingConsumer.hasCommittedRecord): either the consumer sees this
         // commit, or this sees its position.
         INT.setVolatile(data, offset, done);
-        if ((flags & FORCE_WAKEUP) != 0) {
+        if (wakeup == Wakeup.FORCE_WAKEUP) {
             return true;
         }
         // The consumer caught up and waits at this record: only then does it need a wake-up.

@@ -7,6 +7,7 @@ import io.bpfring.ClosedException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Epoll;
 import io.bpfring.sys.EventFd;
 import io.bpfring.sys.Sys;
@@ -121,13 +122,13 @@ public final class UserRingBufWriter implements AutoCloseable {
     /** Makes the sample at {@code position} visible to the draining program. */
     public void submit(long position) {
         checkOpen();
-        producer.commit(position, 0);
+        producer.commit(position, Wakeup.ADAPTIVE);
     }
 
     /** Gives the sample at {@code position} up: the program skips it. */
     public void discard(long position) {
         checkOpen();
-        producer.discard(position, 0);
+        producer.discard(position, Wakeup.ADAPTIVE);
     }
 
     /** Copies {@code bytes} into a new sample and submits it; false when the ring is full. */

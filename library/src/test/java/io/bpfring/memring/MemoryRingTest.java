@@ -4,7 +4,7 @@ import io.bpfring.ClosedException;
 import io.bpfring.CorruptRingException;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RecordView;
-import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Sys;
 import io.bpfring.testing.Jvm;
 import org.junit.jupiter.api.AfterEach;
@@ -72,7 +72,7 @@ class MemoryRingTest {
         assertTrue(position >= 0, "no room");
         ring.data().set(JAVA_INT, ring.payloadOffset(position), producer);
         ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
-        ring.commit(position, 0);
+        ring.commit(position, Wakeup.ADAPTIVE);
     }
 
     /**
@@ -225,7 +225,7 @@ class MemoryRingTest {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             long position = ring.reserve(16, forever);
             assertTrue(position != -1, "no room");
-            ring.commit(position, 0);
+            ring.commit(position, Wakeup.ADAPTIVE);
             assertEquals(1, ring.poll(r -> true, forever));
             ring.offer(new byte[8]);
             assertEquals(1, ring.busyPoll(r -> true, forever));
@@ -241,7 +241,7 @@ class MemoryRingTest {
             List<Integer> seen = new ArrayList<>();
             assertEquals(0, ring.consume(r -> seen.add(r.getInt(0))));
             ring.data().set(JAVA_INT, ring.payloadOffset(slow), 0);
-            ring.commit(slow, 0);
+            ring.commit(slow, Wakeup.ADAPTIVE);
             assertEquals(2, ring.consume(r -> seen.add(r.getInt(0))));
             assertEquals(List.of(0, 1), seen);
         }
@@ -266,8 +266,8 @@ class MemoryRingTest {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             long a = ring.reserve(8);
             long b = ring.reserve(8);
-            ring.discard(a, 0);
-            ring.commit(b, 0);
+            ring.discard(a, Wakeup.ADAPTIVE);
+            ring.commit(b, Wakeup.ADAPTIVE);
             List<Long> positions = new ArrayList<>();
             assertEquals(1, ring.consume(r -> positions.add(r.position())));
             assertEquals(List.of(b), positions);
@@ -280,9 +280,9 @@ class MemoryRingTest {
             CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
             Thread.sleep(50);
             long held = ring.reserve(8);
-            ring.commit(ring.reserve(8), RingProducer.NO_WAKEUP);
+            ring.commit(ring.reserve(8), Wakeup.NO_WAKEUP);
             assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
-            ring.commit(held, 0); // the record the consumer waits at: the adaptive wake-up
+            ring.commit(held, Wakeup.ADAPTIVE); // the record the consumer waits at: the adaptive wake-up
             assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, ring.busyPoll(r -> true, Duration.ofMillis(5)));
         }
@@ -296,10 +296,10 @@ class MemoryRingTest {
             IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> ring.reserve(4096));
             assertTrue(tooBig.getMessage().contains("1.." + ring.maxLength()), tooBig.getMessage());
             long position = ring.reserve(8);
-            ring.commit(position, 0);
-            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.commit(position, 0));
+            ring.commit(position, Wakeup.ADAPTIVE);
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.commit(position, Wakeup.ADAPTIVE));
             assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
-            assertThrows(IllegalStateException.class, () -> ring.commit(12345, 0));
+            assertThrows(IllegalStateException.class, () -> ring.commit(12345, Wakeup.ADAPTIVE));
             assertEquals(1, ring.consume(r -> true), "the good record is still there");
         }
         assertThrows(IllegalArgumentException.class, () -> MemoryRing.inMemory(5000));
@@ -407,7 +407,7 @@ class MemoryRingTest {
                         while (true) {
                             long position = ring.reserve(8);
                             if (position >= 0) {
-                                ring.commit(position, RingProducer.FORCE_WAKEUP);
+                                ring.commit(position, Wakeup.FORCE_WAKEUP);
                             }
                         }
                     }, threads));
@@ -587,7 +587,7 @@ class MemoryRingTest {
             assertEquals(0, eager.waitFor());
             long position = ring.reserve(16, LONG);
             assertTrue(position >= 0, "the lock is free again");
-            ring.discard(position, 0);
+            ring.discard(position, Wakeup.ADAPTIVE);
         }
     }
 
@@ -604,7 +604,7 @@ class MemoryRingTest {
             assertTimeoutPreemptively(HANG, () -> {
                 long position = ring.reserve(16);
                 assertTrue(position >= 0, "the dead producer's lock was taken over");
-                ring.commit(position, 0);
+                ring.commit(position, Wakeup.ADAPTIVE);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "and let go");
         }
@@ -626,14 +626,14 @@ class MemoryRingTest {
             assertTimeoutPreemptively(HANG, () -> {
                 long position = ring.reserve(16, Duration.ofMillis(100));
                 assertTrue(position >= 0, "reserved");
-                ring.commit(position, 0);
+                ring.commit(position, Wakeup.ADAPTIVE);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
             lock.set(JAVA_INT, 0, pid);
             assertTimeoutPreemptively(HANG, () -> {
                 long position = other.reserve(16);
                 assertTrue(position >= 0, "reserved");
-                other.commit(position, 0);
+                other.commit(position, Wakeup.ADAPTIVE);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
             assertEquals(2, ring.consume(r -> true));

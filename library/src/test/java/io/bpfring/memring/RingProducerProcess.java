@@ -1,5 +1,7 @@
 package io.bpfring.memring;
 
+import io.bpfring.ring.Wakeup;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -43,7 +45,7 @@ public final class RingProducerProcess {
                     }
                     ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
                     ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
-                    ring.commit(position, 0);
+                    ring.commit(position, Wakeup.ADAPTIVE);
                 }
             }
             System.out.println("done");
@@ -67,7 +69,7 @@ public final class RingProducerProcess {
             }
             ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
             ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq++);
-            ring.commit(position, 0);
+            ring.commit(position, Wakeup.ADAPTIVE);
         }
         ring.close();
         System.out.println("done");

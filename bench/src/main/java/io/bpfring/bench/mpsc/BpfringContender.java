@@ -2,7 +2,7 @@ package io.bpfring.bench.mpsc;
 
 import io.bpfring.memring.MemoryRing;
 import io.bpfring.ring.RecordHandler;
-import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
@@ -24,7 +24,7 @@ final class BpfringContender extends Contender {
             Thread.onSpinWait();
         }
         ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(position), 1L);
-        ring.commit(position, RingProducer.NO_WAKEUP);
+        ring.commit(position, Wakeup.NO_WAKEUP);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.bpfring.bench.jcstress;
 
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -43,7 +44,7 @@ public class CommitBeforeWriteTest {
     @Actor
     public void produce() {
         long position = producer.reserve(8);
-        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.commit(position, Wakeup.NO_WAKEUP);
         producer.data().set(JAVA_LONG, producer.payloadOffset(position), 42L);
     }
 

@@ -2,6 +2,7 @@ package io.bpfring.bench.jcstress;
 
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -45,7 +46,7 @@ public class RingHandshakeTest {
     public void produce() {
         long position = producer.reserve(8);
         producer.data().set(JAVA_LONG, producer.payloadOffset(position), 42L);
-        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.commit(position, Wakeup.NO_WAKEUP);
     }
 
     @Actor
