@@ -34,8 +34,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The BPF ring buffer for Java producers: many producers, one consumer, variable-length records,
- * reserve/commit that fails early when full, delivery in reservation order, and the kernel's
- * adaptive wake-ups. The memory is a file mapped the way the kernel maps a ring buffer
+ * reserve / submit / discard with a reserve that fails early when full, delivery in reservation
+ * order, and the kernel's adaptive wake-ups. The memory is a file mapped the way the kernel maps a ring buffer
  * (consumer page, producer page, data twice back to back), so records that wrap stay contiguous:
  * an anonymous file for one JVM ({@link #inMemory}), a named one for several processes
  * ({@link #create}, {@link #open}).
@@ -47,12 +47,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * lock in the producer page, as the kernel does, so that one that dies can be recovered from.
  *
  * <p><b>A producer that dies holding a reservation</b> (a process killed between reserve and
- * commit) would hold back every later record forever. Each reservation carries its producer's
+ * submit) would hold back every later record forever. Each reservation carries its producer's
  * process id; when the consumer finds the oldest record still reserved and that process gone, it
- * turns the record into a discarded one, counts it in {@link #lost()}, and goes on. A lock held
- * by a process that is gone is taken over the same way. (The header is written under the lock,
- * so no process can die between claiming space and saying whose it is.) Within one JVM a
- * reservation can only be abandoned by a thread that never commits: that is a bug this ring does
+ * turns the record into a discarded one, counts it in {@link #abandoned()}, and goes on. A lock
+ * held by a process that is gone is taken over the same way. (The header is written under the
+ * lock, so no process can die between claiming space and saying whose it is.) Within one JVM a
+ * reservation can only be abandoned by a thread that never submits: that is a bug this ring does
  * not hide.
  */
 public final class MemoryRing implements AutoCloseable {
@@ -89,7 +89,7 @@ public final class MemoryRing implements AutoCloseable {
     private final boolean shared;
     /** The file's path, or what the ring is, for messages. */
     private final String name;
-    private long lost;
+    private long abandoned;
     /**
      * Read without ordering, so that the check costs the producers' hot path nothing (the use
      * count, which every consumer call writes, is no place for it): it is there for the clearer
@@ -305,7 +305,7 @@ public final class MemoryRing implements AutoCloseable {
      * {@link RingProducer#LOCK_PATIENCE_NANOS} (it is stopped, or starved of CPU), this gives up.
      *
      * @return its position, to write at {@link #payloadOffset} in {@link #data()} and then
-     *         {@link #commit} or {@link #discard}; -1 when the ring is full, or the lock stayed held
+     *         {@link #submit} or {@link #discard}; -1 when the ring is full, or the lock stayed held
      * @throws IllegalStateException when the ring is closed, or a newer ring took its file's place
      *                               (see {@link #create}): open the file again
      */
@@ -344,10 +344,10 @@ public final class MemoryRing implements AutoCloseable {
         return producer.payloadOffset(position);
     }
 
-    /** Commits the record at {@code position}, waking the consumer as {@code wakeup} says. */
-    public void commit(long position, Wakeup wakeup) {
+    /** Submits the record at {@code position}, waking the consumer as {@code wakeup} says. */
+    public void submit(long position, Wakeup wakeup) {
         checkOpen();
-        if (producer.commit(position, wakeup)) {
+        if (producer.submit(position, wakeup)) {
             wakeConsumer();
         }
     }
@@ -361,7 +361,7 @@ public final class MemoryRing implements AutoCloseable {
     }
 
     /**
-     * Copies {@code bytes} into a new record and commits it (bpf_ringbuf_output).
+     * Copies {@code bytes} into a new record and submits it (bpf_ringbuf_output).
      *
      * @return false when the ring was full
      */
@@ -371,11 +371,11 @@ public final class MemoryRing implements AutoCloseable {
             return false;
         }
         MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
-        commit(position, Wakeup.ADAPTIVE);
+        submit(position, Wakeup.ADAPTIVE);
         return true;
     }
 
-    /** Out of line: the futex call would keep commit from being inlined where it is hot. */
+    /** Out of line: the futex call would keep submit from being inlined where it is hot. */
     private void wakeConsumer() {
         if (uses.enter()) { // closed: nobody here to wake
             try {
@@ -480,13 +480,13 @@ public final class MemoryRing implements AutoCloseable {
         if (owner == 0 || alive(owner) || !consumer.discardAbandoned(owner)) {
             return false;
         }
-        lost++;
+        abandoned++;
         return true;
     }
 
-    /** Records skipped because the process that reserved them died before committing. */
-    public long lost() {
-        return lost;
+    /** Records skipped because the process that reserved them died before submitting. */
+    public long abandoned() {
+        return abandoned;
     }
 
     public long consumerPosition() {

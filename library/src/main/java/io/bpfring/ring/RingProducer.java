@@ -16,7 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The producer side of the BPF ring buffer protocol, for producers in user space, over memory
- * it is given: the kernel's {@code __bpf_ringbuf_reserve} and {@code bpf_ringbuf_commit}.
+ * it is given: the kernel's {@code __bpf_ringbuf_reserve}, and {@code bpf_ringbuf_commit} behind
+ * its submit and discard.
  *
  * <p>A {@linkplain #locking locking} producer reserves as the kernel does: it takes a lock (a
  * word in the producer page, so producers in other processes that map the same memory take the
@@ -34,11 +35,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * that claim this way must not die between the claim and the header (they cannot, in the JVM
  * that also consumes), and all producers of a ring must claim the same way.
  *
- * <p>Commit and discard store the header without BUSY, then decide the wake-up as the kernel
+ * <p>Submit and discard store the header without BUSY, then decide the wake-up as the kernel
  * does: only if the consumer waits at this very record, unless the {@link Wakeup} forces it or
  * forbids it. Reserve never blocks on a full ring and never overwrites: it fails at once.
  *
- * <p>Records are delivered in reservation order: one reserved and not committed holds back the
+ * <p>Records are delivered in reservation order: one reserved and not yet submitted holds back the
  * ones after it. The header's second word ({@code pg_off} in the kernel) carries the
  * reserving producer's id, so a consumer can tell whose reservation is stuck.
  *
@@ -159,7 +160,7 @@ public final class RingProducer {
      * Reserves a record of {@code length} payload bytes. It never waits for room; a locking
      * producer waits for the lock up to {@link #LOCK_PATIENCE_NANOS}.
      *
-     * @return its position, to write at {@link #payloadOffset} and then commit or discard;
+     * @return its position, to write at {@link #payloadOffset} and then submit or discard;
      *         -1 when the ring has no room now, or another producer kept the lock that long
      */
     public long reserve(int length) {
@@ -280,17 +281,17 @@ public final class RingProducer {
     }
 
     /**
-     * Commits the record at {@code position}: the consumer may read it. A position that holds
-     * no reservation of this producer is refused; commit each position once (one kept after its
+     * Submits the record at {@code position}: the consumer may read it. A position that holds
+     * no reservation of this producer is refused; submit each position once (one kept after its
      * record was consumed may name a newer reservation by then).
      *
      * @return whether the consumer should be woken, as {@code wakeup} decides
      */
-    public boolean commit(long position, Wakeup wakeup) {
+    public boolean submit(long position, Wakeup wakeup) {
         return finish(position, wakeup, false);
     }
 
-    /** Commits the record at {@code position} as discarded: the consumer skips it. */
+    /** Discards the record at {@code position}: the consumer skips it. */
     public boolean discard(long position, Wakeup wakeup) {
         return finish(position, wakeup, true);
     }
@@ -307,7 +308,7 @@ public final class RingProducer {
         int owner = (int) (LITTLE_ENDIAN ? words >>> 32 : words);
         if ((header & BUSY_BIT) == 0 || owner != producerId) {
             throw new IllegalStateException("no reservation of this producer at position " + position
-                    + ": it was committed or discarded already, or never reserved in this ring");
+                    + ": it was submitted or discarded already, or never reserved in this ring");
         }
         int done = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
         if (wakeup == Wakeup.NO_WAKEUP) {
@@ -320,7 +321,7 @@ public final class RingProducer {
         // consumer's acquire of the header, and a full barrier, so that this store and the load of
         // the consumer position below do not pass each other. It pairs with the consumer's fence
         // before it sleeps (RingConsumer.hasCommittedRecord): either the consumer sees this
-        // commit, or this sees its position.
+        // record, or this sees its position.
         INT.setVolatile(data, offset, done);
         if (wakeup == Wakeup.FORCE_WAKEUP) {
             return true;

@@ -4,7 +4,7 @@
  * io.bpfring.ring.RingLayout}), the consume loop ({@link io.bpfring.ring.RingConsumer}, handing
  * each record to a {@link io.bpfring.ring.RecordHandler} as a zero-copy {@link
  * io.bpfring.ring.RecordView}) and the produce algorithm ({@link io.bpfring.ring.RingProducer}:
- * reserve, commit or discard, and the kernel's wake-up decision). Every acquire and release
+ * reserve, submit or discard, and the kernel's wake-up decision). Every acquire and release
  * names the access of the other side it pairs with.
  *
  * {@snippet class=io.bpfring.ring.RingExampleTest region=protocol}

@@ -122,7 +122,7 @@ public final class UserRingBufWriter implements AutoCloseable {
     /** Makes the sample at {@code position} visible to the draining program. */
     public void submit(long position) {
         checkOpen();
-        producer.commit(position, Wakeup.ADAPTIVE);
+        producer.submit(position, Wakeup.ADAPTIVE);
     }
 
     /** Gives the sample at {@code position} up: the program skips it. */

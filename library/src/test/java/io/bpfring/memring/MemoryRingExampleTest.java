@@ -19,7 +19,7 @@ class MemoryRingExampleTest {
         try (MemoryRing ring = MemoryRing.inMemory(1 << 20)) {   // one JVM; create(path, size) shares a file
             long at = ring.reserve(16);                            // -1 at once when full
             ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(at), 42L);
-            ring.commit(at, Wakeup.ADAPTIVE);                      // wakes the consumer only if it waits here
+            ring.submit(at, Wakeup.ADAPTIVE);                      // wakes the consumer only if it waits here
             ring.poll(record -> seen.add(record.getLong(0)), Duration.ofSeconds(1));   // sleeps on a futex
         }
         // @end

@@ -72,7 +72,7 @@ class MemoryRingTest {
         assertTrue(position >= 0, "no room");
         ring.data().set(JAVA_INT, ring.payloadOffset(position), producer);
         ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
-        ring.commit(position, Wakeup.ADAPTIVE);
+        ring.submit(position, Wakeup.ADAPTIVE);
     }
 
     /**
@@ -130,7 +130,7 @@ class MemoryRingTest {
             assertEquals(0, ring.consume(r -> true), "nothing duplicated");
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
-            assertEquals(0, ring.lost());
+            assertEquals(0, ring.abandoned());
             report("threads, " + kind, total[0], start);
         }
     }
@@ -176,7 +176,7 @@ class MemoryRingTest {
                 assertEquals(0, writer.exitValue());
             }
             assertEquals(0, ring.consume(r -> true), "nothing duplicated");
-            assertEquals(0, ring.lost());
+            assertEquals(0, ring.abandoned());
             report("processes, shared file", total[0], start);
         }
     }
@@ -225,7 +225,7 @@ class MemoryRingTest {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             long position = ring.reserve(16, forever);
             assertTrue(position != -1, "no room");
-            ring.commit(position, Wakeup.ADAPTIVE);
+            ring.submit(position, Wakeup.ADAPTIVE);
             assertEquals(1, ring.poll(r -> true, forever));
             ring.offer(new byte[8]);
             assertEquals(1, ring.busyPoll(r -> true, forever));
@@ -241,7 +241,7 @@ class MemoryRingTest {
             List<Integer> seen = new ArrayList<>();
             assertEquals(0, ring.consume(r -> seen.add(r.getInt(0))));
             ring.data().set(JAVA_INT, ring.payloadOffset(slow), 0);
-            ring.commit(slow, Wakeup.ADAPTIVE);
+            ring.submit(slow, Wakeup.ADAPTIVE);
             assertEquals(2, ring.consume(r -> seen.add(r.getInt(0))));
             assertEquals(List.of(0, 1), seen);
         }
@@ -267,7 +267,7 @@ class MemoryRingTest {
             long a = ring.reserve(8);
             long b = ring.reserve(8);
             ring.discard(a, Wakeup.ADAPTIVE);
-            ring.commit(b, Wakeup.ADAPTIVE);
+            ring.submit(b, Wakeup.ADAPTIVE);
             List<Long> positions = new ArrayList<>();
             assertEquals(1, ring.consume(r -> positions.add(r.position())));
             assertEquals(List.of(b), positions);
@@ -275,14 +275,14 @@ class MemoryRingTest {
     }
 
     @Test
-    void theConsumerSleepsUntilACommitWakesIt() throws Exception {
+    void theConsumerSleepsUntilASubmitWakesIt() throws Exception {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
             Thread.sleep(50);
             long held = ring.reserve(8);
-            ring.commit(ring.reserve(8), Wakeup.NO_WAKEUP);
+            ring.submit(ring.reserve(8), Wakeup.NO_WAKEUP);
             assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
-            ring.commit(held, Wakeup.ADAPTIVE); // the record the consumer waits at: the adaptive wake-up
+            ring.submit(held, Wakeup.ADAPTIVE); // the record the consumer waits at: the adaptive wake-up
             assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, ring.busyPoll(r -> true, Duration.ofMillis(5)));
         }
@@ -296,10 +296,10 @@ class MemoryRingTest {
             IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> ring.reserve(4096));
             assertTrue(tooBig.getMessage().contains("1.." + ring.maxLength()), tooBig.getMessage());
             long position = ring.reserve(8);
-            ring.commit(position, Wakeup.ADAPTIVE);
-            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.commit(position, Wakeup.ADAPTIVE));
-            assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
-            assertThrows(IllegalStateException.class, () -> ring.commit(12345, Wakeup.ADAPTIVE));
+            ring.submit(position, Wakeup.ADAPTIVE);
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.submit(position, Wakeup.ADAPTIVE));
+            assertTrue(twice.getMessage().contains("submitted or discarded already"), twice.getMessage());
+            assertThrows(IllegalStateException.class, () -> ring.submit(12345, Wakeup.ADAPTIVE));
             assertEquals(1, ring.consume(r -> true), "the good record is still there");
         }
         assertThrows(IllegalArgumentException.class, () -> MemoryRing.inMemory(5000));
@@ -390,7 +390,7 @@ class MemoryRingTest {
     }
 
     /**
-     * Producers that wake the consumer with every commit, and a consumer that sleeps between
+     * Producers that wake the consumer with every submit, and a consumer that sleeps between
      * them, while another thread closes the ring: each of them ends soon after, either normally or
      * with the ring's IllegalStateException, never with an error of a system call on memory that
      * is gone.
@@ -407,7 +407,7 @@ class MemoryRingTest {
                         while (true) {
                             long position = ring.reserve(8);
                             if (position >= 0) {
-                                ring.commit(position, Wakeup.FORCE_WAKEUP);
+                                ring.submit(position, Wakeup.FORCE_WAKEUP);
                             }
                         }
                     }, threads));
@@ -468,7 +468,7 @@ class MemoryRingTest {
                     () -> "the writer exited (" + writer.exitValue() + ") before all its records came"));
             assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, writer.exitValue());
-            assertEquals(1, ring.lost(), "the dead producer's record is skipped and counted");
+            assertEquals(1, ring.abandoned(), "the dead producer's record is skipped and counted");
         } finally {
             processes.forEach(Process::destroyForcibly);
         }
@@ -496,7 +496,7 @@ class MemoryRingTest {
             assertEquals(0, writer.waitFor());
             String said = new String(writer.getInputStream().readAllBytes());
             assertTrue(said.contains("reopened"), said);
-            assertEquals(0, ring.lost());
+            assertEquals(0, ring.abandoned());
         }
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "nothing left beside the ring file");
@@ -604,7 +604,7 @@ class MemoryRingTest {
             assertTimeoutPreemptively(HANG, () -> {
                 long position = ring.reserve(16);
                 assertTrue(position >= 0, "the dead producer's lock was taken over");
-                ring.commit(position, Wakeup.ADAPTIVE);
+                ring.submit(position, Wakeup.ADAPTIVE);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "and let go");
         }
@@ -626,14 +626,14 @@ class MemoryRingTest {
             assertTimeoutPreemptively(HANG, () -> {
                 long position = ring.reserve(16, Duration.ofMillis(100));
                 assertTrue(position >= 0, "reserved");
-                ring.commit(position, Wakeup.ADAPTIVE);
+                ring.submit(position, Wakeup.ADAPTIVE);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
             lock.set(JAVA_INT, 0, pid);
             assertTimeoutPreemptively(HANG, () -> {
                 long position = other.reserve(16);
                 assertTrue(position >= 0, "reserved");
-                other.commit(position, Wakeup.ADAPTIVE);
+                other.submit(position, Wakeup.ADAPTIVE);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
             assertEquals(2, ring.consume(r -> true));

@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * a new ring replaces it there (and saying "reopened"). With "eager count", says "open", then
  * writes its records reserving without waiting, again at once while the ring is full, so that it
  * holds the lock much of the time. With "hold", reserves one record, says so on stdout and waits
- * to be killed without committing it.
+ * to be killed without submitting it.
  */
 public final class RingProducerProcess {
     private RingProducerProcess() {
@@ -45,7 +45,7 @@ public final class RingProducerProcess {
                     }
                     ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
                     ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
-                    ring.commit(position, Wakeup.ADAPTIVE);
+                    ring.submit(position, Wakeup.ADAPTIVE);
                 }
             }
             System.out.println("done");
@@ -69,7 +69,7 @@ public final class RingProducerProcess {
             }
             ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
             ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq++);
-            ring.commit(position, Wakeup.ADAPTIVE);
+            ring.submit(position, Wakeup.ADAPTIVE);
         }
         ring.close();
         System.out.println("done");

@@ -93,7 +93,7 @@ class RingBufReaderTest {
                 assertEquals(1, reader.consume(), "size " + sizes[i]);
                 assertArrayEquals(expected(sizes[i], i), got.get(i), "size " + sizes[i]);
             }
-            assertEquals(0, emitter.drops());
+            assertEquals(0, emitter.dropped());
         }
     }
 
@@ -159,7 +159,7 @@ class RingBufReaderTest {
             for (int i = 0; i < attempts; i++) {
                 emitter.output(size, i);
             }
-            assertEquals(attempts - fit, emitter.drops());
+            assertEquals(attempts - fit, emitter.dropped());
             assertEquals(fit * span, reader.ring(0).availableBytes());
             assertEquals(fit, reader.consume());
             List<Long> first = new ArrayList<>();
@@ -170,7 +170,7 @@ class RingBufReaderTest {
             // Consuming made room again.
             emitter.output(size, 999);
             assertEquals(1, reader.consume());
-            assertEquals(attempts - fit, emitter.drops());
+            assertEquals(attempts - fit, emitter.dropped());
         }
     }
 

@@ -121,7 +121,7 @@ public final class Emitter implements AutoCloseable {
         }
     }
 
-    public long drops() {
+    public long dropped() {
         return drops.count();
     }
 

@@ -6,7 +6,7 @@ import io.bpfring.ring.Wakeup;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
-/** bpfring's {@link MemoryRing}: reserve in place, write, commit without a wake-up (the consumer spins). */
+/** bpfring's {@link MemoryRing}: reserve in place, write, submit without a wake-up (the consumer spins). */
 final class BpfringContender extends Contender {
     private final MemoryRing ring = MemoryRing.inMemory(BYTES);
     private final RecordHandler handler = record -> {
@@ -24,7 +24,7 @@ final class BpfringContender extends Contender {
             Thread.onSpinWait();
         }
         ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(position), 1L);
-        ring.commit(position, Wakeup.NO_WAKEUP);
+        ring.submit(position, Wakeup.NO_WAKEUP);
     }
 
     @Override

@@ -17,22 +17,22 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The control for {@link RingHandshakeTest}: a producer that commits before it writes the
+ * The control for {@link RingHandshakeTest}: a producer that submits before it writes the
  * payload. jcstress must report this one failed, or the harness would not catch a broken
  * handshake.
  */
 @JCStressTest
 @Outcome(id = "-1", expect = ACCEPTABLE, desc = "no record yet")
 @Outcome(id = "42", expect = ACCEPTABLE, desc = "the record with its payload")
-@Outcome(expect = FORBIDDEN, desc = "a committed record with a stale payload")
+@Outcome(expect = FORBIDDEN, desc = "a submitted record with a stale payload")
 @State
-public class CommitBeforeWriteTest {
+public class SubmitBeforeWriteTest {
     private static final long SIZE = 4096;
 
     private final RingProducer producer;
     private final RingConsumer consumer;
 
-    public CommitBeforeWriteTest() {
+    public SubmitBeforeWriteTest() {
         Arena arena = Arena.ofAuto();
         MemorySegment consumerPage = arena.allocate(256, 8);
         MemorySegment producerPage = arena.allocate(256, 8);
@@ -44,7 +44,7 @@ public class CommitBeforeWriteTest {
     @Actor
     public void produce() {
         long position = producer.reserve(8);
-        producer.commit(position, Wakeup.NO_WAKEUP);
+        producer.submit(position, Wakeup.NO_WAKEUP);
         producer.data().set(JAVA_LONG, producer.payloadOffset(position), 42L);
     }
 
