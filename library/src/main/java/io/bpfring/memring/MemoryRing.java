@@ -8,6 +8,7 @@ import io.bpfring.CorruptRingException;
 import io.bpfring.Errno;
 import io.bpfring.SyscallException;
 import io.bpfring.ring.RecordHandler;
+import io.bpfring.ring.Reservation;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.ring.RingProducer;
@@ -83,6 +84,8 @@ public final class MemoryRing implements AutoCloseable {
     private final UseCount uses = new UseCount(arena::close);
     private final MemorySegment consumerPage;
     private final RingProducer producer;
+    /** The reservations' step, made once rather than per reservation. */
+    private final Reservation.Finisher finisher = this::finish;
     private final RingConsumer consumer;
     private final long size;
     /** Whether producers in other processes may use the ring: a shared file. */
@@ -304,23 +307,24 @@ public final class MemoryRing implements AutoCloseable {
      * shared file take a lock to reserve: if another process keeps it for
      * {@link RingProducer#LOCK_PATIENCE_NANOS} (it is stopped, or starved of CPU), this gives up.
      *
-     * @return its position, to write at {@link #payloadOffset} in {@link #data()} and then
-     *         {@link #submit} or {@link #discard}; -1 when the ring is full, or the lock stayed held
+     * @return the record, to write in place and then submit or discard (in a try-with-resources
+     *         block, so that one left unsubmitted is discarded); null when the ring is full, or
+     *         the lock stayed held
      * @throws IllegalStateException when the ring is closed, or a newer ring took its file's place
      *                               (see {@link #create}): open the file again
      */
-    public long reserve(int length) {
+    public Reservation reserve(int length) {
         checkProducing();
-        return producer.reserve(length);
+        return reservation(producer.reserve(length), length);
     }
 
     /**
      * Reserves a record, waiting up to {@code timeout} for the consumer to make room, and for the
      * lock of a shared file, whoever holds it.
      *
-     * @return its position, or -1 when the time ran out
+     * @return the record, or null when the time ran out
      */
-    public long reserve(int length, Duration timeout) {
+    public Reservation reserve(int length, Duration timeout) {
         long deadline = Deadline.after(timeout);
         long backoff = 1_000;
         while (true) {
@@ -328,50 +332,41 @@ public final class MemoryRing implements AutoCloseable {
             long position = producer.reserve(length, deadline - System.nanoTime());
             long remaining = deadline - System.nanoTime();
             if (position != -1 || remaining <= 0) { // positions are u64: one past 2^63 reads as negative
-                return position;
+                return reservation(position, length);
             }
             LockSupport.parkNanos(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, 1_000_000);
         }
     }
 
-    /** The data area, where a reserved record is written from {@link #payloadOffset}. */
-    public MemorySegment data() {
-        return producer.data();
+    /** The record reserved at {@code position}, or null for -1: no room. */
+    private Reservation reservation(long position, int length) {
+        return position == -1 ? null
+                : new Reservation(position, producer.data().asSlice(producer.payloadOffset(position), length), finisher);
     }
 
-    public long payloadOffset(long position) {
-        return producer.payloadOffset(position);
-    }
-
-    /** Submits the record at {@code position}, waking the consumer as {@code wakeup} says. */
-    public void submit(long position, Wakeup wakeup) {
+    /** Submits or discards the record at {@code position}, and wakes the consumer if the producer says so. */
+    private void finish(long position, Wakeup wakeup, boolean discard) {
         checkOpen();
-        if (producer.submit(position, wakeup)) {
-            wakeConsumer();
-        }
-    }
-
-    /** Discards the record at {@code position}: the consumer skips it. */
-    public void discard(long position, Wakeup wakeup) {
-        checkOpen();
-        if (producer.discard(position, wakeup)) {
+        if (discard ? producer.discard(position, wakeup) : producer.submit(position, wakeup)) {
             wakeConsumer();
         }
     }
 
     /**
-     * Copies {@code bytes} into a new record and submits it (bpf_ringbuf_output).
+     * Copies {@code bytes} into a new record and submits it, with the adaptive wake-up: the
+     * kernel's bpf_ringbuf_output.
      *
-     * @return false when the ring was full
+     * @return false when the ring was full, or the lock stayed held (see {@link #reserve(int)})
      */
-    public boolean offer(byte[] bytes) {
-        long position = reserve(bytes.length);
+    public boolean output(byte[] bytes) {
+        checkProducing();
+        long position = producer.reserve(bytes.length);
         if (position == -1) {
             return false;
         }
-        MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
-        submit(position, Wakeup.ADAPTIVE);
+        MemorySegment.copy(bytes, 0, producer.data(), JAVA_BYTE, producer.payloadOffset(position), bytes.length);
+        finish(position, Wakeup.ADAPTIVE, false);
         return true;
     }
 

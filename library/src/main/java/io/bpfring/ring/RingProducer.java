@@ -43,6 +43,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * ones after it. The header's second word ({@code pg_off} in the kernel) carries the
  * reserving producer's id, so a consumer can tell whose reservation is stuck.
  *
+ * <p>This is the protocol layer: records named by their positions, nothing allocated. Users
+ * get a {@link Reservation} over it from the rings that own the memory, which writes in place,
+ * submits or discards once, and discards a record left unsubmitted.
+ *
  * <p>Thread-safe: any number of producers, in any number of processes (locking producers).
  */
 public final class RingProducer {
