@@ -5,6 +5,7 @@ import io.bpfring.asm.Helper;
 import io.bpfring.asm.Reg;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.DropCounter;
+import io.bpfring.ring.Wakeup;
 
 import static io.bpfring.asm.Asm.Alu;
 import static io.bpfring.asm.Asm.Jump;
@@ -38,9 +39,9 @@ public final class BenchProgram {
             asm.loadMap(Reg.R1, ring)
                     .mov(Reg.R2, (int) Helper.RB_AVAIL_DATA)
                     .call(Helper.RINGBUF_QUERY)
-                    .mov(Reg.R2, (int) Helper.RB_NO_WAKEUP)
+                    .mov(Reg.R2, (int) Wakeup.NO_WAKEUP.flags())
                     .jumpIf(Reg.R0, Jump.LT, (int) wakeupBytes, "submit")
-                    .mov(Reg.R2, (int) Helper.RB_FORCE_WAKEUP);
+                    .mov(Reg.R2, (int) Wakeup.FORCE_WAKEUP.flags());
         } else {
             asm.mov(Reg.R2, 0);
         }

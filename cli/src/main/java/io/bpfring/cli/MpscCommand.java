@@ -34,7 +34,7 @@ import java.util.stream.DoubleStream;
                 "",
                 "Producer threads write records of one size in place and one consumer",
                 "thread reads them, in each of:",
-                "  bpfring    bpfring's MemoryRing (reserve, write, commit NO_WAKEUP)",
+                "  bpfring    bpfring's MemoryRing (reserve, write, submit NO_WAKEUP)",
                 "  agrona     agrona's ManyToOneRingBuffer (tryClaim, write, commit)",
                 "  jctools    JCTools' MpscArrayQueue of pre-allocated payloads",
                 "  disruptor  the LMAX Disruptor, multi-producer, busy-spin processor",

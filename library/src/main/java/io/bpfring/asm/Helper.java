@@ -1,6 +1,10 @@
 package io.bpfring.asm;
 
-/** BPF helper functions bpfring's programs call, with their ids ({@code enum bpf_func_id}). */
+/**
+ * BPF helper functions bpfring's programs call, with their ids ({@code enum bpf_func_id}). The
+ * wake-up flags of the ring buffer's submit, discard and output are {@code
+ * io.bpfring.ring.Wakeup}'s {@code flags()}.
+ */
 public enum Helper {
     MAP_LOOKUP_ELEM(1),
     KTIME_GET_NS(5),
@@ -21,9 +25,6 @@ public enum Helper {
 
     /** perf_event_output flag: write to the buffer of the CPU the program runs on. Load it with loadImm64. */
     public static final long F_CURRENT_CPU = 0xffffffffL;
-    /** Flags of ringbuf submit, discard and output: skip the wake-up, or force it. */
-    public static final long RB_NO_WAKEUP = 1;
-    public static final long RB_FORCE_WAKEUP = 2;
     /** bpf_ringbuf_query flag: the bytes committed and not yet consumed. */
     public static final long RB_AVAIL_DATA = 0;
 

@@ -8,9 +8,11 @@ import io.bpfring.CorruptRingException;
 import io.bpfring.Errno;
 import io.bpfring.SyscallException;
 import io.bpfring.ring.RecordHandler;
+import io.bpfring.ring.Reservation;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Sys;
 
 import java.io.IOException;
@@ -33,8 +35,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The BPF ring buffer for Java producers: many producers, one consumer, variable-length records,
- * reserve/commit that fails early when full, delivery in reservation order, and the kernel's
- * adaptive wake-ups. The memory is a file mapped the way the kernel maps a ring buffer
+ * reserve / submit / discard with a reserve that fails early when full, delivery in reservation
+ * order, and the kernel's adaptive wake-ups. The memory is a file mapped the way the kernel maps a ring buffer
  * (consumer page, producer page, data twice back to back), so records that wrap stay contiguous:
  * an anonymous file for one JVM ({@link #inMemory}), a named one for several processes
  * ({@link #create}, {@link #open}).
@@ -46,12 +48,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * lock in the producer page, as the kernel does, so that one that dies can be recovered from.
  *
  * <p><b>A producer that dies holding a reservation</b> (a process killed between reserve and
- * commit) would hold back every later record forever. Each reservation carries its producer's
+ * submit) would hold back every later record forever. Each reservation carries its producer's
  * process id; when the consumer finds the oldest record still reserved and that process gone, it
- * turns the record into a discarded one, counts it in {@link #lost()}, and goes on. A lock held
- * by a process that is gone is taken over the same way. (The header is written under the lock,
- * so no process can die between claiming space and saying whose it is.) Within one JVM a
- * reservation can only be abandoned by a thread that never commits: that is a bug this ring does
+ * turns the record into a discarded one, counts it in {@link #abandoned()}, and goes on. A lock
+ * held by a process that is gone is taken over the same way. (The header is written under the
+ * lock, so no process can die between claiming space and saying whose it is.) Within one JVM a
+ * reservation can only be abandoned by a thread that never submits: that is a bug this ring does
  * not hide.
  */
 public final class MemoryRing implements AutoCloseable {
@@ -82,13 +84,15 @@ public final class MemoryRing implements AutoCloseable {
     private final UseCount uses = new UseCount(arena::close);
     private final MemorySegment consumerPage;
     private final RingProducer producer;
+    /** The reservations' step, made once rather than per reservation. */
+    private final Reservation.Finisher finisher = this::finish;
     private final RingConsumer consumer;
     private final long size;
     /** Whether producers in other processes may use the ring: a shared file. */
     private final boolean shared;
     /** The file's path, or what the ring is, for messages. */
     private final String name;
-    private long lost;
+    private long abandoned;
     /**
      * Read without ordering, so that the check costs the producers' hot path nothing (the use
      * count, which every consumer call writes, is no place for it): it is there for the clearer
@@ -303,23 +307,24 @@ public final class MemoryRing implements AutoCloseable {
      * shared file take a lock to reserve: if another process keeps it for
      * {@link RingProducer#LOCK_PATIENCE_NANOS} (it is stopped, or starved of CPU), this gives up.
      *
-     * @return its position, to write at {@link #payloadOffset} in {@link #data()} and then
-     *         {@link #commit} or {@link #discard}; -1 when the ring is full, or the lock stayed held
+     * @return the record, to write in place and then submit or discard (in a try-with-resources
+     *         block, so that one left unsubmitted is discarded); null when the ring is full, or
+     *         the lock stayed held
      * @throws IllegalStateException when the ring is closed, or a newer ring took its file's place
      *                               (see {@link #create}): open the file again
      */
-    public long reserve(int length) {
+    public Reservation reserve(int length) {
         checkProducing();
-        return producer.reserve(length);
+        return reservation(producer.reserve(length), length);
     }
 
     /**
      * Reserves a record, waiting up to {@code timeout} for the consumer to make room, and for the
      * lock of a shared file, whoever holds it.
      *
-     * @return its position, or -1 when the time ran out
+     * @return the record, or null when the time ran out
      */
-    public long reserve(int length, Duration timeout) {
+    public Reservation reserve(int length, Duration timeout) {
         long deadline = Deadline.after(timeout);
         long backoff = 1_000;
         while (true) {
@@ -327,54 +332,45 @@ public final class MemoryRing implements AutoCloseable {
             long position = producer.reserve(length, deadline - System.nanoTime());
             long remaining = deadline - System.nanoTime();
             if (position != -1 || remaining <= 0) { // positions are u64: one past 2^63 reads as negative
-                return position;
+                return reservation(position, length);
             }
             LockSupport.parkNanos(Math.min(backoff, remaining));
             backoff = Math.min(backoff * 2, 1_000_000);
         }
     }
 
-    /** The data area, where a reserved record is written from {@link #payloadOffset}. */
-    public MemorySegment data() {
-        return producer.data();
+    /** The record reserved at {@code position}, or null for -1: no room. */
+    private Reservation reservation(long position, int length) {
+        return position == -1 ? null
+                : new Reservation(position, producer.data().asSlice(producer.payloadOffset(position), length), finisher);
     }
 
-    public long payloadOffset(long position) {
-        return producer.payloadOffset(position);
-    }
-
-    /** Commits the record at {@code position}; flags 0, {@link RingProducer#NO_WAKEUP} or {@link RingProducer#FORCE_WAKEUP}. */
-    public void commit(long position, long flags) {
+    /** Submits or discards the record at {@code position}, and wakes the consumer if the producer says so. */
+    private void finish(long position, Wakeup wakeup, boolean discard) {
         checkOpen();
-        if (producer.commit(position, flags)) {
-            wakeConsumer();
-        }
-    }
-
-    /** Discards the record at {@code position}: the consumer skips it. */
-    public void discard(long position, long flags) {
-        checkOpen();
-        if (producer.discard(position, flags)) {
+        if (discard ? producer.discard(position, wakeup) : producer.submit(position, wakeup)) {
             wakeConsumer();
         }
     }
 
     /**
-     * Copies {@code bytes} into a new record and commits it (bpf_ringbuf_output).
+     * Copies {@code bytes} into a new record and submits it, with the adaptive wake-up: the
+     * kernel's bpf_ringbuf_output.
      *
-     * @return false when the ring was full
+     * @return false when the ring was full, or the lock stayed held (see {@link #reserve(int)})
      */
-    public boolean offer(byte[] bytes) {
-        long position = reserve(bytes.length);
+    public boolean output(byte[] bytes) {
+        checkProducing();
+        long position = producer.reserve(bytes.length);
         if (position == -1) {
             return false;
         }
-        MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
-        commit(position, 0);
+        MemorySegment.copy(bytes, 0, producer.data(), JAVA_BYTE, producer.payloadOffset(position), bytes.length);
+        finish(position, Wakeup.ADAPTIVE, false);
         return true;
     }
 
-    /** Out of line: the futex call would keep commit from being inlined where it is hot. */
+    /** Out of line: the futex call would keep submit from being inlined where it is hot. */
     private void wakeConsumer() {
         if (uses.enter()) { // closed: nobody here to wake
             try {
@@ -479,13 +475,13 @@ public final class MemoryRing implements AutoCloseable {
         if (owner == 0 || alive(owner) || !consumer.discardAbandoned(owner)) {
             return false;
         }
-        lost++;
+        abandoned++;
         return true;
     }
 
-    /** Records skipped because the process that reserved them died before committing. */
-    public long lost() {
-        return lost;
+    /** Records skipped because the process that reserved them died before submitting. */
+    public long abandoned() {
+        return abandoned;
     }
 
     public long consumerPosition() {

@@ -160,7 +160,7 @@ public final class PerfBufReader implements EventReader {
     }
 
     /** Samples the kernel reported lost so far, all CPUs together. */
-    public long lostCount() {
+    public long lost() {
         return lost;
     }
 
@@ -365,7 +365,7 @@ public final class PerfBufReader implements EventReader {
             return this;
         }
 
-        /** Told of lost samples (default: only counted, see {@link PerfBufReader#lostCount()}). */
+        /** Told of lost samples (default: only counted, see {@link PerfBufReader#lost()}). */
         public Builder onLost(LostHandler handler) {
             this.onLost = handler;
             return this;

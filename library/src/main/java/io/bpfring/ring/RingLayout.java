@@ -9,16 +9,16 @@ package io.bpfring.ring;
 public final class RingLayout {
     /** Size of the record header. */
     public static final int HEADER_SIZE = 8;
-    /** Set while the record is reserved and not yet committed. */
+    /** Set while the record is reserved and not yet submitted. */
     public static final int BUSY_BIT = 1 << 31;
-    /** Set when the record was committed as discarded: the consumer skips it. */
+    /** Set when the record was discarded: the consumer skips it. */
     public static final int DISCARD_BIT = 1 << 30;
     /** The bits of the header word that hold the payload length. */
     public static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
     /**
      * What space no producer has claimed holds in a ring whose consumer reclaims it (see
      * {@link RingConsumer#reclaiming}): every 32-bit word, so every 8-byte position a record can
-     * start at, reads as a BUSY header until a producer commits a record there.
+     * start at, reads as a BUSY header until a producer submits a record there.
      */
     public static final byte UNCLAIMED = (byte) 0x80;
 

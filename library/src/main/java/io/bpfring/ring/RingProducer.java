@@ -16,7 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The producer side of the BPF ring buffer protocol, for producers in user space, over memory
- * it is given: the kernel's {@code __bpf_ringbuf_reserve} and {@code bpf_ringbuf_commit}.
+ * it is given: the kernel's {@code __bpf_ringbuf_reserve}, and {@code bpf_ringbuf_commit} behind
+ * its submit and discard.
  *
  * <p>A {@linkplain #locking locking} producer reserves as the kernel does: it takes a lock (a
  * word in the producer page, so producers in other processes that map the same memory take the
@@ -34,21 +35,21 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * that claim this way must not die between the claim and the header (they cannot, in the JVM
  * that also consumes), and all producers of a ring must claim the same way.
  *
- * <p>Commit and discard store the header without BUSY, then decide the wake-up as the kernel
- * does: only if the consumer waits at this very record, unless the flags force it or forbid
- * it. Reserve never blocks on a full ring and never overwrites: it fails at once.
+ * <p>Submit and discard store the header without BUSY, then decide the wake-up as the kernel
+ * does: only if the consumer waits at this very record, unless the {@link Wakeup} forces it or
+ * forbids it. Reserve never blocks on a full ring and never overwrites: it fails at once.
  *
- * <p>Records are delivered in reservation order: one reserved and not committed holds back the
+ * <p>Records are delivered in reservation order: one reserved and not yet submitted holds back the
  * ones after it. The header's second word ({@code pg_off} in the kernel) carries the
  * reserving producer's id, so a consumer can tell whose reservation is stuck.
+ *
+ * <p>This is the protocol layer: records named by their positions, nothing allocated. Users
+ * get a {@link Reservation} over it from the rings that own the memory, which writes in place,
+ * submits or discards once, and discards a record left unsubmitted.
  *
  * <p>Thread-safe: any number of producers, in any number of processes (locking producers).
  */
 public final class RingProducer {
-    /** Commit flag: do not wake the consumer. */
-    public static final long NO_WAKEUP = 1;
-    /** Commit flag: wake the consumer whatever its position. */
-    public static final long FORCE_WAKEUP = 2;
     /**
      * How long {@link #reserve(int)} waits for a lock that another producer holds. A holder that
      * runs keeps it for well under a microsecond, or a time slice when the machine is busy; one
@@ -163,7 +164,7 @@ public final class RingProducer {
      * Reserves a record of {@code length} payload bytes. It never waits for room; a locking
      * producer waits for the lock up to {@link #LOCK_PATIENCE_NANOS}.
      *
-     * @return its position, to write at {@link #payloadOffset} and then commit or discard;
+     * @return its position, to write at {@link #payloadOffset} and then submit or discard;
      *         -1 when the ring has no room now, or another producer kept the lock that long
      */
     public long reserve(int length) {
@@ -284,23 +285,23 @@ public final class RingProducer {
     }
 
     /**
-     * Commits the record at {@code position}: the consumer may read it. A position that holds
-     * no reservation of this producer is refused; commit each position once (one kept after its
+     * Submits the record at {@code position}: the consumer may read it. A position that holds
+     * no reservation of this producer is refused; submit each position once (one kept after its
      * record was consumed may name a newer reservation by then).
      *
-     * @param flags 0, {@link #NO_WAKEUP} or {@link #FORCE_WAKEUP}
-     * @return whether the consumer should be woken
+     * @return whether the consumer should be woken, as {@code wakeup} decides
      */
-    public boolean commit(long position, long flags) {
-        return finish(position, flags, false);
+    public boolean submit(long position, Wakeup wakeup) {
+        return finish(position, wakeup, false);
     }
 
-    /** Commits the record at {@code position} as discarded: the consumer skips it. */
-    public boolean discard(long position, long flags) {
-        return finish(position, flags, true);
+    /** Discards the record at {@code position}: the consumer skips it. */
+    public boolean discard(long position, Wakeup wakeup) {
+        return finish(position, wakeup, true);
     }
 
-    private boolean finish(long position, long flags, boolean discard) {
+    private boolean finish(long position, Wakeup wakeup, boolean discard) {
+        Objects.requireNonNull(wakeup, "wakeup");
         long offset = position & mask;
         // A record still reserved is BUSY and names its producer; anything else is misuse. (The
         // producer position is not read: other producers move it all the time.)
@@ -311,10 +312,10 @@ public final class RingProducer {
         int owner = (int) (LITTLE_ENDIAN ? words >>> 32 : words);
         if ((header & BUSY_BIT) == 0 || owner != producerId) {
             throw new IllegalStateException("no reservation of this producer at position " + position
-                    + ": it was committed or discarded already, or never reserved in this ring");
+                    + ": it was submitted or discarded already, or never reserved in this ring");
         }
         int done = (header & ~BUSY_BIT) | (discard ? DISCARD_BIT : 0);
-        if ((flags & NO_WAKEUP) != 0) {
+        if (wakeup == Wakeup.NO_WAKEUP) {
             // Pairs with the consumer's acquire of the header: the kernel's smp_load_acquire(hdr)
             // in __bpf_user_ringbuf_peek, or RingConsumer's. The payload is written before it.
             INT.setRelease(data, offset, done); // no wake-up to decide: no need to fence
@@ -324,9 +325,9 @@ public final class RingProducer {
         // consumer's acquire of the header, and a full barrier, so that this store and the load of
         // the consumer position below do not pass each other. It pairs with the consumer's fence
         // before it sleeps (RingConsumer.hasCommittedRecord): either the consumer sees this
-        // commit, or this sees its position.
+        // record, or this sees its position.
         INT.setVolatile(data, offset, done);
-        if ((flags & FORCE_WAKEUP) != 0) {
+        if (wakeup == Wakeup.FORCE_WAKEUP) {
             return true;
         }
         // The consumer caught up and waits at this record: only then does it need a wake-up.

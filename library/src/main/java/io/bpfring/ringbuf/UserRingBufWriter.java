@@ -6,7 +6,9 @@ import io.bpfring.internal.UseCount;
 import io.bpfring.ClosedException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
+import io.bpfring.ring.Reservation;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Epoll;
 import io.bpfring.sys.EventFd;
 import io.bpfring.sys.Sys;
@@ -24,7 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * The same producer protocol as the kernel's ring buffer, with the roles swapped: this side maps
  * the producer page and the data writable, the consumer page read-only. When the program drains
  * samples the kernel wakes waiters on the map fd (EPOLLOUT), which {@link #reserve(int, Duration)}
- * waits on.
+ * waits on. A sample is written in place, as a {@link Reservation}, or copied ({@link #output}).
  *
  * <p>Thread-safe: any number of producer threads, waiting for room too. {@link #close()} from any
  * thread wakes every waiting one at once (it gets an {@link IllegalStateException}); the ring and
@@ -36,6 +38,8 @@ public final class UserRingBufWriter implements AutoCloseable {
     /** Signalled by close, never drained: wakes every writer waiting for room, now and later. */
     private final EventFd closing;
     private final RingProducer producer;
+    /** The reservations' step, made once rather than per reservation. */
+    private final Reservation.Finisher finisher = this::finish;
     /** Held by the writers waiting for room, who use the epoll fd; the last to leave after close releases. */
     private final UseCount waiters = new UseCount(this::release);
 
@@ -69,24 +73,25 @@ public final class UserRingBufWriter implements AutoCloseable {
     /**
      * Reserves a sample of {@code length} bytes.
      *
-     * @return its position, to write at {@link #payloadOffset} and then submit or discard; -1 when full
+     * @return the sample, to write in place and then submit or discard (in a try-with-resources
+     *         block, so that one left unsubmitted is discarded); null when the ring is full
      */
-    public long reserve(int length) {
+    public Reservation reserve(int length) {
         checkOpen();
-        return producer.reserve(length);
+        return reservation(producer.reserve(length), length);
     }
 
     /**
      * Reserves a sample, waiting up to {@code timeout} for the program to drain room (EPOLLOUT).
      *
-     * @return its position, or -1 when the time ran out
+     * @return the sample, or null when the time ran out
      * @throws IllegalStateException when the writer is closed, before or while waiting
      */
-    public long reserve(int length, Duration timeout) {
+    public Reservation reserve(int length, Duration timeout) {
         long deadline = Deadline.after(timeout);
-        long position = reserve(length);
-        if (position != -1) { // positions are u64: one past 2^63 reads as negative
-            return position;
+        Reservation sample = reserve(length);
+        if (sample != null) {
+            return sample;
         }
         if (!waiters.enter()) {
             throw closed();
@@ -99,45 +104,46 @@ public final class UserRingBufWriter implements AutoCloseable {
                     LockSupport.parkNanos(Math.min(remaining, 50_000));
                 }
                 someRoom = epoll.awaitReady((int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)) > 0;
-                position = reserve(length); // throws once closed
-                if (position != -1) {
-                    return position;
+                sample = reserve(length); // throws once closed
+                if (sample != null) {
+                    return sample;
                 }
             }
-            return -1;
+            return null;
         } finally {
             waiters.leave();
         }
     }
 
-    public MemorySegment data() {
-        return producer.data();
+    /** The sample reserved at {@code position}, or null for -1: no room. */
+    private Reservation reservation(long position, int length) {
+        return position == -1 ? null // positions are u64: one past 2^63 reads as negative
+                : new Reservation(position, producer.data().asSlice(producer.payloadOffset(position), length), finisher);
     }
 
-    public long payloadOffset(long position) {
-        return producer.payloadOffset(position);
-    }
-
-    /** Makes the sample at {@code position} visible to the draining program. */
-    public void submit(long position) {
+    /** Submits or discards the sample at {@code position}; nobody is woken, the program drains when it runs. */
+    private void finish(long position, Wakeup wakeup, boolean discard) {
         checkOpen();
-        producer.commit(position, 0);
+        if (discard) {
+            producer.discard(position, wakeup);
+        } else {
+            producer.submit(position, wakeup);
+        }
     }
 
-    /** Gives the sample at {@code position} up: the program skips it. */
-    public void discard(long position) {
+    /**
+     * Copies {@code bytes} into a new sample and submits it (the kernel's bpf_ringbuf_output).
+     *
+     * @return false when the ring is full
+     */
+    public boolean output(byte[] bytes) {
         checkOpen();
-        producer.discard(position, 0);
-    }
-
-    /** Copies {@code bytes} into a new sample and submits it; false when the ring is full. */
-    public boolean offer(byte[] bytes) {
-        long position = reserve(bytes.length);
+        long position = producer.reserve(bytes.length);
         if (position == -1) {
             return false;
         }
-        MemorySegment.copy(bytes, 0, data(), JAVA_BYTE, payloadOffset(position), bytes.length);
-        submit(position);
+        MemorySegment.copy(bytes, 0, producer.data(), JAVA_BYTE, producer.payloadOffset(position), bytes.length);
+        finish(position, Wakeup.ADAPTIVE, false);
         return true;
     }
 

@@ -1,12 +1,13 @@
 package io.bpfring.memring;
 
+import io.bpfring.ring.Reservation;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The example of the package's documentation, compiled and run. */
@@ -16,9 +17,10 @@ class MemoryRingExampleTest {
         List<Long> seen = new ArrayList<>();
         // @start region=produce
         try (MemoryRing ring = MemoryRing.inMemory(1 << 20)) {   // one JVM; create(path, size) shares a file
-            long at = ring.reserve(16);                            // -1 at once when full
-            ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(at), 42L);
-            ring.commit(at, 0);                                    // wakes the consumer only if it waits here
+            try (Reservation event = ring.reserve(16)) {           // null at once when full
+                event.payload().set(JAVA_LONG, 0, 42L);            // 16 bytes in place: no write past them
+                event.submit();                                    // wakes the consumer only if it waits here
+            }                                                      // not submitted (it threw): discarded
             ring.poll(record -> seen.add(record.getLong(0)), Duration.ofSeconds(1));   // sleeps on a futex
         }
         // @end

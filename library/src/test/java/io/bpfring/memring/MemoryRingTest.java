@@ -4,7 +4,8 @@ import io.bpfring.ClosedException;
 import io.bpfring.CorruptRingException;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RecordView;
-import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Reservation;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Sys;
 import io.bpfring.testing.Jvm;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +43,8 @@ import java.util.stream.Stream;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,11 +71,11 @@ class MemoryRingTest {
     }
 
     private static void put(MemoryRing ring, int producer, long seq, int length) {
-        long position = ring.reserve(length, LONG);
-        assertTrue(position >= 0, "no room");
-        ring.data().set(JAVA_INT, ring.payloadOffset(position), producer);
-        ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
-        ring.commit(position, 0);
+        Reservation record = ring.reserve(length, LONG);
+        assertNotNull(record, "no room");
+        record.payload().set(JAVA_INT, 0, producer);
+        record.payload().set(JAVA_LONG, 8, seq);
+        record.submit();
     }
 
     /**
@@ -130,7 +133,7 @@ class MemoryRingTest {
             assertEquals(0, ring.consume(r -> true), "nothing duplicated");
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
-            assertEquals(0, ring.lost());
+            assertEquals(0, ring.abandoned());
             report("threads, " + kind, total[0], start);
         }
     }
@@ -176,7 +179,7 @@ class MemoryRingTest {
                 assertEquals(0, writer.exitValue());
             }
             assertEquals(0, ring.consume(r -> true), "nothing duplicated");
-            assertEquals(0, ring.lost());
+            assertEquals(0, ring.abandoned());
             report("processes, shared file", total[0], start);
         }
     }
@@ -223,11 +226,9 @@ class MemoryRingTest {
     void timeoutsBeyondALongOfNanosecondsWork() {
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-            long position = ring.reserve(16, forever);
-            assertTrue(position != -1, "no room");
-            ring.commit(position, 0);
+            ring.reserve(16, forever).submit();
             assertEquals(1, ring.poll(r -> true, forever));
-            ring.offer(new byte[8]);
+            assertTrue(ring.output(new byte[8]));
             assertEquals(1, ring.busyPoll(r -> true, forever));
             assertThrows(IllegalArgumentException.class, () -> ring.poll(r -> true, Duration.ofSeconds(-1)));
         }
@@ -236,12 +237,12 @@ class MemoryRingTest {
     @Test
     void aSlowReservationHoldsBackLaterRecordsAndNeverReordersThem() {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-            long slow = ring.reserve(16);
+            Reservation slow = ring.reserve(16);
             put(ring, 1, 1);
             List<Integer> seen = new ArrayList<>();
             assertEquals(0, ring.consume(r -> seen.add(r.getInt(0))));
-            ring.data().set(JAVA_INT, ring.payloadOffset(slow), 0);
-            ring.commit(slow, 0);
+            slow.payload().set(JAVA_INT, 0, 0);
+            slow.submit();
             assertEquals(2, ring.consume(r -> seen.add(r.getInt(0))));
             assertEquals(List.of(0, 1), seen);
         }
@@ -251,41 +252,131 @@ class MemoryRingTest {
     void aFullRingFailsReserveAtOnceAndDiscardsAreSkipped() {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             int fitted = 0;
-            while (ring.reserve(100) >= 0) {
+            while (ring.reserve(100) != null) {
                 fitted++;
             }
             assertEquals((4096 - 1) / 112, fitted);
             // 4032 bytes held: three 16-byte records still fit below size - 1, then none.
             int small = 0;
-            while (ring.reserve(8) >= 0) {
+            while (ring.reserve(8) != null) {
                 small++;
             }
             assertEquals(3, small);
-            assertEquals(-1, ring.reserve(8, Duration.ofMillis(5)), "nobody consumes: the wait runs out");
+            assertNull(ring.reserve(8, Duration.ofMillis(5)), "nobody consumes: the wait runs out");
         }
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-            long a = ring.reserve(8);
-            long b = ring.reserve(8);
-            ring.discard(a, 0);
-            ring.commit(b, 0);
-            List<Long> positions = new ArrayList<>();
-            assertEquals(1, ring.consume(r -> positions.add(r.position())));
-            assertEquals(List.of(b), positions);
+            Reservation a = ring.reserve(8);
+            Reservation b = ring.reserve(8);
+            a.payload().set(JAVA_LONG, 0, 1);
+            b.payload().set(JAVA_LONG, 0, 2);
+            a.discard();
+            b.submit();
+            List<Long> values = new ArrayList<>();
+            assertEquals(1, ring.consume(r -> values.add(r.getLong(0))));
+            assertEquals(List.of(2L), values);
         }
     }
 
     @Test
-    void theConsumerSleepsUntilACommitWakesIt() throws Exception {
+    void theConsumerSleepsUntilASubmitWakesIt() throws Exception {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
             Thread.sleep(50);
-            long held = ring.reserve(8);
-            ring.commit(ring.reserve(8), RingProducer.NO_WAKEUP);
+            Reservation held = ring.reserve(8);
+            ring.reserve(8).submit(Wakeup.NO_WAKEUP);
             assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
-            ring.commit(held, 0); // the record the consumer waits at: the adaptive wake-up
+            held.submit(); // the record the consumer waits at: the adaptive wake-up
             assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, ring.busyPoll(r -> true, Duration.ofMillis(5)));
         }
+    }
+
+    /** FORCE_WAKEUP wakes a consumer that waits at another record, which the adaptive wake-up leaves asleep. */
+    @Test
+    void aForcedWakeupWakesAConsumerWaitingElsewhere() throws Exception {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+            Thread.sleep(50);
+            ring.reserve(8).submit(Wakeup.NO_WAKEUP); // the consumer waits at this one
+            ring.reserve(8).submit(); // not where the consumer waits: no wake-up
+            assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
+            ring.reserve(8).submit(Wakeup.FORCE_WAKEUP);
+            assertEquals(3, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aReservationIsWrittenInPlaceAndSubmittedOnce() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            Reservation record = ring.reserve(12);
+            assertEquals(12, record.payload().byteSize());
+            record.payload().set(JAVA_LONG, 0, 42);
+            record.payload().set(JAVA_INT, 8, 7);
+            record.submit();
+            IllegalStateException twice = assertThrows(IllegalStateException.class, record::submit);
+            assertTrue(twice.getMessage().contains("was submitted already"), twice.getMessage());
+            assertThrows(IllegalStateException.class, record::discard);
+            record.close(); // submitted: nothing to discard
+
+            Reservation dropped = ring.reserve(8);
+            dropped.discard(Wakeup.NO_WAKEUP);
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> dropped.submit(Wakeup.ADAPTIVE));
+            assertTrue(again.getMessage().contains("was discarded already"), again.getMessage());
+            assertThrows(IllegalStateException.class, dropped::discard);
+
+            List<String> seen = new ArrayList<>();
+            assertEquals(1, ring.consume(r -> seen.add(r.length() + ":" + r.getLong(0) + ":" + r.getInt(8))));
+            assertEquals(List.of("12:42:7"), seen, "the submitted record, once, as written; the discarded one skipped");
+        }
+    }
+
+    /** A reservation left unsubmitted in a try-with-resources block is discarded, and the records after it flow. */
+    @Test
+    void tryWithResourcesDiscardsAnUnsubmittedReservation() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            IllegalArgumentException failed = assertThrows(IllegalArgumentException.class, () -> {
+                try (Reservation record = ring.reserve(8)) {
+                    record.payload().set(JAVA_LONG, 0, 1);
+                    put(ring, 0, 2); // reserved after it: held back by it
+                    throw new IllegalArgumentException("writing the record failed");
+                }
+            });
+            assertEquals("writing the record failed", failed.getMessage());
+            put(ring, 0, 3);
+            List<Long> seen = new ArrayList<>();
+            assertEquals(2, ring.consume(r -> seen.add(r.getLong(8))));
+            assertEquals(List.of(2L, 3L), seen, "the unsubmitted record skipped, the ones after it delivered");
+        }
+    }
+
+    /** A write outside a reservation's payload is refused, and the record after it is left as it was. */
+    @Test
+    void aWritePastThePayloadNeverReachesTheNextRecord() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            Reservation first = ring.reserve(8);
+            Reservation second = ring.reserve(8);
+            second.payload().set(JAVA_LONG, 0, 2);
+            first.payload().set(JAVA_LONG, 0, 1);
+            assertThrows(IndexOutOfBoundsException.class, () -> first.payload().set(JAVA_LONG, 8, -1L));
+            assertThrows(IndexOutOfBoundsException.class, () -> first.payload().set(JAVA_INT, 12, -1));
+            assertThrows(IndexOutOfBoundsException.class, () -> second.payload().set(JAVA_LONG, -8, -1L));
+            first.submit();
+            second.submit();
+            List<Long> seen = new ArrayList<>();
+            assertEquals(2, ring.consume(r -> seen.add(r.getLong(0))));
+            assertEquals(List.of(1L, 2L), seen);
+        }
+    }
+
+    /** A reservation of a ring closed under it cannot be submitted; closing it then throws nothing. */
+    @Test
+    void aReservationOfAClosedRingIsRefused() {
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        Reservation record = ring.reserve(8);
+        ring.close();
+        assertThrows(ClosedException.class, record::submit);
+        record.close();
+        assertThrows(IllegalStateException.class, () -> record.payload().set(JAVA_LONG, 0, 1L), "unmapped");
     }
 
     @Test
@@ -295,12 +386,6 @@ class MemoryRingTest {
             assertThrows(IllegalArgumentException.class, () -> ring.reserve(-1));
             IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class, () -> ring.reserve(4096));
             assertTrue(tooBig.getMessage().contains("1.." + ring.maxLength()), tooBig.getMessage());
-            long position = ring.reserve(8);
-            ring.commit(position, 0);
-            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.commit(position, 0));
-            assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
-            assertThrows(IllegalStateException.class, () -> ring.commit(12345, 0));
-            assertEquals(1, ring.consume(r -> true), "the good record is still there");
         }
         assertThrows(IllegalArgumentException.class, () -> MemoryRing.inMemory(5000));
         Path garbage = dir.resolve("garbage");
@@ -390,7 +475,7 @@ class MemoryRingTest {
     }
 
     /**
-     * Producers that wake the consumer with every commit, and a consumer that sleeps between
+     * Producers that wake the consumer with every submit, and a consumer that sleeps between
      * them, while another thread closes the ring: each of them ends soon after, either normally or
      * with the ring's IllegalStateException, never with an error of a system call on memory that
      * is gone.
@@ -405,9 +490,9 @@ class MemoryRingTest {
                 for (int p = 0; p < 2; p++) {
                     users.add(CompletableFuture.runAsync(() -> {
                         while (true) {
-                            long position = ring.reserve(8);
-                            if (position >= 0) {
-                                ring.commit(position, RingProducer.FORCE_WAKEUP);
+                            Reservation record = ring.reserve(8);
+                            if (record != null) {
+                                record.submit(Wakeup.FORCE_WAKEUP);
                             }
                         }
                     }, threads));
@@ -468,7 +553,7 @@ class MemoryRingTest {
                     () -> "the writer exited (" + writer.exitValue() + ") before all its records came"));
             assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(0, writer.exitValue());
-            assertEquals(1, ring.lost(), "the dead producer's record is skipped and counted");
+            assertEquals(1, ring.abandoned(), "the dead producer's record is skipped and counted");
         } finally {
             processes.forEach(Process::destroyForcibly);
         }
@@ -496,7 +581,7 @@ class MemoryRingTest {
             assertEquals(0, writer.waitFor());
             String said = new String(writer.getInputStream().readAllBytes());
             assertTrue(said.contains("reopened"), said);
-            assertEquals(0, ring.lost());
+            assertEquals(0, ring.abandoned());
         }
         try (var files = Files.list(dir)) {
             assertEquals(List.of(file), files.toList(), "nothing left beside the ring file");
@@ -579,15 +664,15 @@ class MemoryRingTest {
                 return true;
             }); // room enough now: only the lock is in the way
             assertTimeoutPreemptively(HANG, () -> {
-                assertEquals(-1, ring.reserve(16, Duration.ofMillis(100)));
-                assertEquals(-1, ring.reserve(16));
+                assertNull(ring.reserve(16, Duration.ofMillis(100)));
+                assertNull(ring.reserve(16));
             });
             signal(eager, "CONT");
             consumeUntil(ring, eager, inOrder, last, count - 1);
             assertEquals(0, eager.waitFor());
-            long position = ring.reserve(16, LONG);
-            assertTrue(position >= 0, "the lock is free again");
-            ring.discard(position, 0);
+            Reservation record = ring.reserve(16, LONG);
+            assertNotNull(record, "the lock is free again");
+            record.discard();
         }
     }
 
@@ -602,9 +687,9 @@ class MemoryRingTest {
             eager.destroyForcibly().waitFor();
             ring.consume(r -> true);
             assertTimeoutPreemptively(HANG, () -> {
-                long position = ring.reserve(16);
-                assertTrue(position >= 0, "the dead producer's lock was taken over");
-                ring.commit(position, 0);
+                Reservation record = ring.reserve(16);
+                assertNotNull(record, "the dead producer's lock was taken over");
+                record.submit();
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "and let go");
         }
@@ -624,16 +709,16 @@ class MemoryRingTest {
             MemorySegment lock = lockWord(file, arena);
             lock.set(JAVA_INT, 0, pid);
             assertTimeoutPreemptively(HANG, () -> {
-                long position = ring.reserve(16, Duration.ofMillis(100));
-                assertTrue(position >= 0, "reserved");
-                ring.commit(position, 0);
+                Reservation record = ring.reserve(16, Duration.ofMillis(100));
+                assertNotNull(record, "reserved");
+                record.submit();
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
             lock.set(JAVA_INT, 0, pid);
             assertTimeoutPreemptively(HANG, () -> {
-                long position = other.reserve(16);
-                assertTrue(position >= 0, "reserved");
-                other.commit(position, 0);
+                Reservation record = other.reserve(16);
+                assertNotNull(record, "reserved");
+                record.submit();
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
             assertEquals(2, ring.consume(r -> true));

@@ -1,5 +1,7 @@
 package io.bpfring.memring;
 
+import io.bpfring.ring.Reservation;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * a new ring replaces it there (and saying "reopened"). With "eager count", says "open", then
  * writes its records reserving without waiting, again at once while the ring is full, so that it
  * holds the lock much of the time. With "hold", reserves one record, says so on stdout and waits
- * to be killed without committing it.
+ * to be killed without submitting it.
  */
 public final class RingProducerProcess {
     private RingProducerProcess() {
@@ -23,9 +25,9 @@ public final class RingProducerProcess {
         int id = Integer.parseInt(args[1]);
         if (args[2].equals("hold")) {
             try (MemoryRing ring = MemoryRing.open(file)) {
-                long position = ring.reserve(16);
-                ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
-                System.out.println("holding " + position);
+                Reservation record = ring.reserve(16);
+                record.payload().set(JAVA_INT, 0, id);
+                System.out.println("holding " + record);
                 System.out.flush();
                 Thread.sleep(60_000);
             }
@@ -37,13 +39,11 @@ public final class RingProducerProcess {
                 System.out.println("open");
                 System.out.flush();
                 for (long seq = 0; seq < count; seq++) {
-                    long position;
-                    while ((position = ring.reserve(16)) == -1) {
+                    Reservation record;
+                    while ((record = ring.reserve(16)) == null) {
                         Thread.onSpinWait();
                     }
-                    ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
-                    ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq);
-                    ring.commit(position, 0);
+                    write(record, id, seq);
                 }
             }
             System.out.println("done");
@@ -53,23 +53,27 @@ public final class RingProducerProcess {
         MemoryRing ring = MemoryRing.open(file);
         long seq = 0;
         while (seq < count) {
-            long position;
+            Reservation record;
             try {
-                position = ring.reserve(16, Duration.ofSeconds(30));
+                record = ring.reserve(16, Duration.ofSeconds(30));
             } catch (IllegalStateException replaced) {
                 ring.close();
                 ring = MemoryRing.open(file);
                 System.out.println("reopened");
                 continue;
             }
-            if (position == -1) {
+            if (record == null) {
                 throw new IllegalStateException("no room for 30 s");
             }
-            ring.data().set(JAVA_INT, ring.payloadOffset(position), id);
-            ring.data().set(JAVA_LONG, ring.payloadOffset(position) + 8, seq++);
-            ring.commit(position, 0);
+            write(record, id, seq++);
         }
         ring.close();
         System.out.println("done");
+    }
+
+    private static void write(Reservation record, int id, long seq) {
+        record.payload().set(JAVA_INT, 0, id);
+        record.payload().set(JAVA_LONG, 8, seq);
+        record.submit();
     }
 }

@@ -84,7 +84,7 @@ class SharedRingGarbageTest {
         return true;
     }
 
-    /** Consuming reports {@code what}, every time, and leaves the header and the count of lost records alone. */
+    /** Consuming reports {@code what}, every time, and leaves the header and the count of abandoned records alone. */
     private void assertCorrupt(String what, int first, int owner) {
         CorruptRingException e = assertThrows(CorruptRingException.class, () -> ring.consume(this::collect));
         assertTrue(e.getMessage().contains(what), e.getMessage());
@@ -92,7 +92,7 @@ class SharedRingGarbageTest {
         CorruptRingException again = assertThrows(CorruptRingException.class,
                 () -> ring.poll(this::collect, Duration.ofMillis(1)));
         assertEquals(e.getMessage(), again.getMessage());
-        assertEquals(0, ring.lost(), "garbage is not counted as a lost reservation");
+        assertEquals(0, ring.abandoned(), "garbage is not counted as an abandoned reservation");
         assertEquals(first, data.get(JAVA_INT, 16), "the header is left as found");
         assertEquals(owner, data.get(JAVA_INT, 20));
         assertEquals(List.of(1L), seen, "the record before it was delivered, nothing after it");
@@ -137,7 +137,7 @@ class SharedRingGarbageTest {
         producerPosition(48);
         assertEquals(2, ring.consume(this::collect));
         assertEquals(List.of(1L, 3L), seen);
-        assertEquals(1, ring.lost());
+        assertEquals(1, ring.abandoned());
     }
 
     /** The pid of a process that has exited. */

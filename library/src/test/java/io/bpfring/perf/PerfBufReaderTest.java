@@ -136,7 +136,7 @@ class PerfBufReaderTest {
                 assertEquals(i, seqs.get(i));
             }
             assertTrue(wrapped[0] >= 5, "samples that wrapped: " + wrapped[0]);
-            assertEquals(0, reader.lostCount());
+            assertEquals(0, reader.lost());
         }
     }
 
@@ -160,7 +160,7 @@ class PerfBufReaderTest {
             assertEquals(1, reader.consume());
             assertEquals(1, lostReports.size());
             assertEquals(sent - fitted, lostReports.getFirst(), "every sample either arrives or is counted lost");
-            assertEquals(sent - fitted, reader.lostCount());
+            assertEquals(sent - fitted, reader.lost());
             // The samples that arrived are the first ones, in order, then the one after the loss.
             for (int i = 0; i < fitted; i++) {
                 assertEquals("0:" + i, samples.get(i));

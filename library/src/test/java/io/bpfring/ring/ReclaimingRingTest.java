@@ -14,6 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +59,7 @@ class ReclaimingRingTest {
         long position = producer.reserve(length);
         assertTrue(position != -1, "no room"); // positions from 2^63 on are negative as longs
         data.set(JAVA_LONG, producer.payloadOffset(position), value);
-        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.submit(position, Wakeup.NO_WAKEUP);
         return position;
     }
 
@@ -93,7 +94,7 @@ class ReclaimingRingTest {
             for (long position; (position = producer.reserve(200)) >= 0; ) {
                 data.set(JAVA_LONG, producer.payloadOffset(position), value++);
                 data.set(JAVA_LONG, producer.payloadOffset(position) + 192, -value);
-                producer.commit(position, 0);
+                producer.submit(position, Wakeup.ADAPTIVE);
             }
             consumer.consume(record -> {
                 assertEquals(-(record.getLong(0) + 1), record.getLong(192), "the two ends of one record");
@@ -113,7 +114,7 @@ class ReclaimingRingTest {
         long value = 0;
         for (long position; (position = producer.reserve(16)) >= 0; ) {
             data.set(JAVA_LONG, producer.payloadOffset(position), value++);
-            producer.commit(position, RingProducer.NO_WAKEUP);
+            producer.submit(position, Wakeup.NO_WAKEUP);
         }
         long last = value - 1;
         long[] reservedInBatch = {-1};
@@ -125,7 +126,7 @@ class ReclaimingRingTest {
         }, Long.MAX_VALUE), "one batch, the whole ring");
         assertTrue(reservedInBatch[0] >= 0, "a producer found room before the batch ended");
         data.set(JAVA_LONG, producer.payloadOffset(reservedInBatch[0]), value);
-        producer.commit(reservedInBatch[0], RingProducer.NO_WAKEUP);
+        producer.submit(reservedInBatch[0], Wakeup.NO_WAKEUP);
         assertEquals(1, consumer.consume(this::collect, Long.MAX_VALUE));
         assertEquals(value + 1, seen.size());
         for (int i = 0; i <= value; i++) {
@@ -143,7 +144,7 @@ class ReclaimingRingTest {
         data.set(JAVA_INT, claimed & (SIZE - 1), 8 | RingLayout.BUSY_BIT);
         data.set(JAVA_INT, (claimed & (SIZE - 1)) + 4, 7);
         data.set(JAVA_LONG, producer.payloadOffset(claimed), 1);
-        producer.commit(claimed, 0);
+        producer.submit(claimed, Wakeup.ADAPTIVE);
         assertEquals(2, consumer.consume(this::collect, Long.MAX_VALUE));
         assertEquals(List.of(1L, 2L), seen);
     }
@@ -247,18 +248,35 @@ class ReclaimingRingTest {
     }
 
     @Test
-    void commitRefusesWhatThisProducerDoesNotHold() {
+    void submitRefusesWhatThisProducerDoesNotHold() {
         long position = producer.reserve(8);
-        producer.commit(position, 0);
-        IllegalStateException twice = assertThrows(IllegalStateException.class, () -> producer.commit(position, 0));
-        assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
+        producer.submit(position, Wakeup.ADAPTIVE);
+        IllegalStateException twice = assertThrows(IllegalStateException.class,
+                () -> producer.submit(position, Wakeup.ADAPTIVE));
+        assertTrue(twice.getMessage().contains("submitted or discarded already"), twice.getMessage());
         long unclaimed = position + RingLayout.span(8);
-        assertThrows(IllegalStateException.class, () -> producer.commit(unclaimed, 0));
-        assertThrows(IllegalStateException.class, () -> producer.discard(unclaimed + 4, 0));
+        assertThrows(IllegalStateException.class, () -> producer.submit(unclaimed, Wakeup.ADAPTIVE));
+        assertThrows(IllegalStateException.class, () -> producer.discard(unclaimed + 4, Wakeup.ADAPTIVE));
         RingProducer other = RingProducer.lockFree(consumerPage, producerPage, data, SIZE, 8);
         long mine = producer.reserve(8);
-        assertThrows(IllegalStateException.class, () -> other.commit(mine, 0), "another producer's reservation");
-        producer.discard(mine, 0);
+        assertThrows(IllegalStateException.class, () -> other.submit(mine, Wakeup.ADAPTIVE),
+                "another producer's reservation");
+        producer.discard(mine, Wakeup.ADAPTIVE);
         assertEquals(1, consumer.consume(r -> true, Long.MAX_VALUE));
+    }
+
+    /** As bpf_ringbuf_commit decides: adaptive wakes only a consumer waiting at the record; the flags override it. */
+    @Test
+    void theWakeupIsDecidedAsTheKernelDecidesIt() {
+        long first = producer.reserve(8);
+        long second = producer.reserve(8);
+        long third = producer.reserve(8);
+        assertFalse(producer.submit(second, Wakeup.ADAPTIVE), "the consumer waits at the first record");
+        assertTrue(producer.discard(third, Wakeup.FORCE_WAKEUP));
+        assertFalse(producer.submit(first, Wakeup.NO_WAKEUP), "the consumer waits here, but the producer says no");
+        assertEquals(2, consumer.consume(r -> true, Long.MAX_VALUE));
+        assertTrue(producer.submit(producer.reserve(8), Wakeup.ADAPTIVE), "the consumer waits at this record");
+        assertEquals(1, consumer.consume(r -> true, Long.MAX_VALUE));
+        assertTrue(producer.discard(producer.reserve(8), Wakeup.ADAPTIVE), "a discard too wakes it");
     }
 }

@@ -27,7 +27,7 @@ class RingExampleTest {
 
             long at = producer.reserve(8);                   // -1 when the ring is full
             producer.data().set(JAVA_LONG, producer.payloadOffset(at), 42L);
-            producer.commit(at, 0);                           // true: the consumer waits here, wake it
+            producer.submit(at, Wakeup.ADAPTIVE);            // true: the consumer waits here, wake it
 
             List<Long> seen = new ArrayList<>();
             consumer.consume(record -> seen.add(record.getLong(0)), Long.MAX_VALUE);

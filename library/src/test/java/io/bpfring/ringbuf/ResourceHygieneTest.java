@@ -120,7 +120,7 @@ class ResourceHygieneTest {
     void inMemoryRingCycles() throws IOException {
         assertCyclesLeaveNothing(() -> {
             try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-                assertTrue(ring.offer(new byte[16]));
+                assertTrue(ring.output(new byte[16]));
                 assertEquals(1, ring.consume(r -> true));
             }
         });
@@ -132,7 +132,7 @@ class ResourceHygieneTest {
         assertCyclesLeaveNothing(() -> {
             try (MemoryRing consumer = MemoryRing.create(file, 4096);
                  MemoryRing producer = MemoryRing.open(file)) {
-                assertTrue(producer.offer(new byte[16]));
+                assertTrue(producer.output(new byte[16]));
                 assertEquals(1, consumer.consume(r -> true));
             }
         });

@@ -1,10 +1,10 @@
 package io.bpfring.ringbuf;
 
 import io.bpfring.ClosedException;
-import io.bpfring.asm.Helper;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingLayout;
+import io.bpfring.ring.Wakeup;
 import io.bpfring.sys.Epoll;
 import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
@@ -93,7 +93,7 @@ class RingBufReaderTest {
                 assertEquals(1, reader.consume(), "size " + sizes[i]);
                 assertArrayEquals(expected(sizes[i], i), got.get(i), "size " + sizes[i]);
             }
-            assertEquals(0, emitter.drops());
+            assertEquals(0, emitter.dropped());
         }
     }
 
@@ -159,7 +159,7 @@ class RingBufReaderTest {
             for (int i = 0; i < attempts; i++) {
                 emitter.output(size, i);
             }
-            assertEquals(attempts - fit, emitter.drops());
+            assertEquals(attempts - fit, emitter.dropped());
             assertEquals(fit * span, reader.ring(0).availableBytes());
             assertEquals(fit, reader.consume());
             List<Long> first = new ArrayList<>();
@@ -170,7 +170,7 @@ class RingBufReaderTest {
             // Consuming made room again.
             emitter.output(size, 999);
             assertEquals(1, reader.consume());
-            assertEquals(attempts - fit, emitter.drops());
+            assertEquals(attempts - fit, emitter.dropped());
         }
     }
 
@@ -314,14 +314,14 @@ class RingBufReaderTest {
             reader.add(ring, this::collect, Notification.PRODUCER_CONTROLLED);
             CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
             Thread.sleep(50);
-            emitter.output(8, 1, Helper.RB_NO_WAKEUP);
+            emitter.output(8, 1, Wakeup.NO_WAKEUP);
             emitter.reserve(2, false); // flags 0: the adaptive wake-up is not for this ring
             assertThrows(TimeoutException.class, () -> polled.get(300, TimeUnit.MILLISECONDS));
-            emitter.output(8, 3, Helper.RB_FORCE_WAKEUP);
+            emitter.output(8, 3, Wakeup.FORCE_WAKEUP);
             assertEquals(3, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(List.of(1L, 2L, 3L), seqs);
             // What waits without a wake-up is read when the poll's time is up.
-            emitter.output(8, 4, Helper.RB_NO_WAKEUP);
+            emitter.output(8, 4, Wakeup.NO_WAKEUP);
             assertEquals(1, reader.poll(Duration.ofMillis(50)));
         }
     }
@@ -329,8 +329,8 @@ class RingBufReaderTest {
     @Test
     void anAdaptiveRingPicksUpRecordsCommittedWithoutAWakeupBeforeSleeping() {
         try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
-            emitter.output(8, 1, Helper.RB_NO_WAKEUP);
-            emitter.output(8, 2, Helper.RB_NO_WAKEUP);
+            emitter.output(8, 1, Wakeup.NO_WAKEUP);
+            emitter.output(8, 2, Wakeup.NO_WAKEUP);
             assertEquals(2, reader.poll(LONG));
             assertEquals(List.of(1L, 2L), seqs);
         }

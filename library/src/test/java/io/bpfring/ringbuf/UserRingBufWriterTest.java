@@ -6,6 +6,7 @@ import io.bpfring.asm.Reg;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.ProgramType;
+import io.bpfring.ring.Reservation;
 import io.bpfring.testing.Kernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,23 +98,24 @@ class UserRingBufWriterTest {
         return drain.testRun(new byte[8]);
     }
 
+    /** Submitted samples reach the program; discarded ones, and those left unsubmitted, do not. */
     @Test
-    void theProgramSeesExactlyWhatJavaWrote() {
+    void theProgramSeesExactlyWhatJavaSubmitted() {
         long sum = 0;
         int written = 0;
         try (UserRingBufWriter writer = new UserRingBufWriter(ring)) {
             for (long value = 1; value <= 5000; value++) {
-                long position = writer.reserve(8 + (int) (value % 24), Duration.ofSeconds(10));
-                if (position < 0) {
-                    throw new AssertionError("no room");
-                }
-                writer.data().set(JAVA_LONG, writer.payloadOffset(position), value);
-                if (value % 10 == 0) {
-                    writer.discard(position);
-                } else {
-                    writer.submit(position);
-                    sum += value;
-                    written++;
+                try (Reservation sample = writer.reserve(8 + (int) (value % 24), Duration.ofSeconds(10))) {
+                    assertNotNull(sample, "no room");
+                    assertEquals(8 + value % 24, sample.payload().byteSize());
+                    sample.payload().set(JAVA_LONG, 0, value);
+                    if (value % 10 == 5) {
+                        sample.discard();
+                    } else if (value % 10 != 0) { // those at 0 are left to the try-with-resources
+                        sample.submit();
+                        sum += value;
+                        written++;
+                    }
                 }
                 if (value % 300 == 0) {
                     runDrain();
@@ -124,22 +127,38 @@ class UserRingBufWriterTest {
         assertEquals(written, sumAndCount()[1]);
     }
 
+    /** A write past a sample's payload is refused before it reaches the next sample in the ring. */
+    @Test
+    void aSampleIsExactlyAsLongAsReserved() {
+        try (UserRingBufWriter writer = new UserRingBufWriter(ring)) {
+            Reservation first = writer.reserve(8);
+            Reservation second = writer.reserve(8);
+            second.payload().set(JAVA_LONG, 0, 7);
+            first.payload().set(JAVA_LONG, 0, 5);
+            assertThrows(IndexOutOfBoundsException.class, () -> first.payload().set(JAVA_LONG, 8, 99L));
+            assertThrows(IndexOutOfBoundsException.class, () -> second.payload().set(JAVA_LONG, -8, 99L));
+            first.submit();
+            second.submit();
+            assertEquals(2, runDrain());
+        }
+        assertEquals(12, sumAndCount()[0], "both samples as written");
+    }
+
     @Test
     void aWriterWaitingForRoomWakesWhenTheProgramDrains() throws Exception {
         try (UserRingBufWriter writer = new UserRingBufWriter(ring)) {
             byte[] sample = new byte[1000];
             int written = 0;
-            while (writer.offer(sample)) {
+            while (writer.output(sample)) {
                 written++;
             }
             assertTrue(written > 10);
-            CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> writer.reserve(1000, Duration.ofSeconds(30)));
+            CompletableFuture<Reservation> waiting =
+                    CompletableFuture.supplyAsync(() -> writer.reserve(1000, Duration.ofSeconds(30)));
             Thread.sleep(100);
             assertFalse(waiting.isDone(), "the ring is full: the writer waits");
             assertEquals(written, runDrain());
-            long position = waiting.get(30, TimeUnit.SECONDS);
-            assertTrue(position >= 0);
-            writer.submit(position);
+            waiting.get(30, TimeUnit.SECONDS).submit();
             assertEquals(1, runDrain());
         }
     }
@@ -148,15 +167,16 @@ class UserRingBufWriterTest {
     private static int fill(UserRingBufWriter writer) {
         byte[] sample = new byte[1000];
         int written = 0;
-        while (writer.offer(sample)) {
+        while (writer.output(sample)) {
             written++;
         }
         return written;
     }
 
     /** Threads waiting for room, each for up to 30 s. */
-    private static List<CompletableFuture<Long>> waitForRoom(UserRingBufWriter writer, ExecutorService threads) {
-        List<CompletableFuture<Long>> waiting = new ArrayList<>();
+    private static List<CompletableFuture<Reservation>> waitForRoom(UserRingBufWriter writer,
+                                                                    ExecutorService threads) {
+        List<CompletableFuture<Reservation>> waiting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             waiting.add(CompletableFuture.supplyAsync(() -> writer.reserve(1000, Duration.ofSeconds(30)), threads));
         }
@@ -168,12 +188,12 @@ class UserRingBufWriterTest {
         try (ExecutorService threads = Executors.newFixedThreadPool(3);
              UserRingBufWriter writer = new UserRingBufWriter(ring)) {
             int written = fill(writer);
-            List<CompletableFuture<Long>> waiting = waitForRoom(writer, threads);
+            List<CompletableFuture<Reservation>> waiting = waitForRoom(writer, threads);
             Thread.sleep(100);
             assertTrue(waiting.stream().noneMatch(CompletableFuture::isDone), "the ring is full: they wait");
             assertEquals(written, runDrain());
-            for (CompletableFuture<Long> waiter : waiting) {
-                writer.submit(waiter.get(30, TimeUnit.SECONDS));
+            for (CompletableFuture<Reservation> waiter : waiting) {
+                waiter.get(30, TimeUnit.SECONDS).submit();
             }
             assertEquals(waiting.size(), runDrain());
         }
@@ -191,10 +211,10 @@ class UserRingBufWriterTest {
             for (int round = 0; round < 100; round++) {
                 UserRingBufWriter writer = new UserRingBufWriter(ring);
                 fill(writer);
-                List<CompletableFuture<Long>> waiting = waitForRoom(writer, threads);
+                List<CompletableFuture<Reservation>> waiting = waitForRoom(writer, threads);
                 Thread.sleep(1);
                 writer.close();
-                for (CompletableFuture<Long> waiter : waiting) {
+                for (CompletableFuture<Reservation> waiter : waiting) {
                     // Within 2 s of the close, although each waits for 30 s.
                     ExecutionException e = assertThrows(ExecutionException.class,
                             () -> waiter.get(2, TimeUnit.SECONDS), "round " + round);
@@ -225,9 +245,11 @@ class UserRingBufWriterTest {
         try (UserRingBufWriter writer = new UserRingBufWriter(ring)) {
             assertThrows(IllegalArgumentException.class, () -> writer.reserve(0));
             assertThrows(IllegalArgumentException.class, () -> writer.reserve(SIZE));
-            long position = writer.reserve(8);
-            writer.submit(position);
-            assertThrows(IllegalStateException.class, () -> writer.submit(position));
+            Reservation sample = writer.reserve(8);
+            sample.submit();
+            assertThrows(IllegalStateException.class, sample::submit);
+            assertThrows(IllegalStateException.class, sample::discard);
+            assertEquals(1, runDrain());
         }
         try (BpfMap array = BpfMap.array("notuser", 8, 1)) {
             assertThrows(IllegalArgumentException.class, () -> new UserRingBufWriter(array));

@@ -7,6 +7,7 @@ import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.BpfProgram;
 import io.bpfring.bpf.DropCounter;
 import io.bpfring.bpf.ProgramType;
+import io.bpfring.ring.Wakeup;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -96,12 +97,12 @@ public final class Emitter implements AutoCloseable {
     }
 
     /** Outputs a record of {@code size} bytes carrying {@code seq} in its first 8 (when it has 8). */
-    public void output(int size, long seq, long flags) {
-        run(size, flags, seq, OUTPUT);
+    public void output(int size, long seq, Wakeup wakeup) {
+        run(size, wakeup.flags(), seq, OUTPUT);
     }
 
     public void output(int size, long seq) {
-        output(size, seq, 0);
+        output(size, seq, Wakeup.ADAPTIVE);
     }
 
     /** Reserves a {@link #RESERVED}-byte record carrying {@code seq}, then submits or discards it. */
@@ -120,7 +121,7 @@ public final class Emitter implements AutoCloseable {
         }
     }
 
-    public long drops() {
+    public long dropped() {
         return drops.count();
     }
 

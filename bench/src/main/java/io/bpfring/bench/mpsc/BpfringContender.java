@@ -2,11 +2,15 @@ package io.bpfring.bench.mpsc;
 
 import io.bpfring.memring.MemoryRing;
 import io.bpfring.ring.RecordHandler;
-import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Reservation;
+import io.bpfring.ring.Wakeup;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
-/** bpfring's {@link MemoryRing}: reserve in place, write, commit without a wake-up (the consumer spins). */
+/**
+ * bpfring's {@link MemoryRing} as users write to it: reserve in place, write, submit without a
+ * wake-up (the consumer spins).
+ */
 final class BpfringContender extends Contender {
     private final MemoryRing ring = MemoryRing.inMemory(BYTES);
     private final RecordHandler handler = record -> {
@@ -19,12 +23,12 @@ final class BpfringContender extends Contender {
     }
 
     private void produceOne() {
-        long position;
-        while ((position = ring.reserve(recordSize)) < 0) {
+        Reservation record;
+        while ((record = ring.reserve(recordSize)) == null) {
             Thread.onSpinWait();
         }
-        ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(position), 1L);
-        ring.commit(position, RingProducer.NO_WAKEUP);
+        record.payload().set(JAVA_LONG_UNALIGNED, 0, 1L);
+        record.submit(Wakeup.NO_WAKEUP);
     }
 
     @Override

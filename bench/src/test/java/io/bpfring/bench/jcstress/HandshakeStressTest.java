@@ -25,7 +25,7 @@ class HandshakeStressTest {
         assertFalse(report.contains("[FAILED] io.bpfring.bench.jcstress.RingHandshakeTest"), report);
         assertTrue(report.contains("[OK] io.bpfring.bench.jcstress.ReclaimHandshakeTest"), report);
         assertFalse(report.contains("[FAILED] io.bpfring.bench.jcstress.ReclaimHandshakeTest"), report);
-        assertTrue(report.contains("[FAILED] io.bpfring.bench.jcstress.CommitBeforeWriteTest"),
-                "the control that commits before writing must be caught:\n" + report);
+        assertTrue(report.contains("[FAILED] io.bpfring.bench.jcstress.SubmitBeforeWriteTest"),
+                "the control that submits before writing must be caught:\n" + report);
     }
 }

@@ -3,6 +3,7 @@ package io.bpfring.bench.jcstress;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
@@ -49,10 +50,10 @@ public class ReclaimHandshakeTest {
         data.fill(RingLayout.UNCLAIMED);
         producer = RingProducer.lockFree(consumerPage, producerPage, data, SIZE, 1);
         consumer = RingConsumer.reclaiming(consumerPage, producerPage, data, SIZE);
-        producer.commit(producer.reserve(8), RingProducer.NO_WAKEUP);
+        producer.submit(producer.reserve(8), Wakeup.NO_WAKEUP);
         consumer.consume(record -> true, 1);
-        producer.commit(producer.reserve(8), RingProducer.NO_WAKEUP);
-        producer.commit(producer.reserve(4056), RingProducer.NO_WAKEUP);
+        producer.submit(producer.reserve(8), Wakeup.NO_WAKEUP);
+        producer.submit(producer.reserve(4056), Wakeup.NO_WAKEUP);
     }
 
     @Actor
@@ -68,7 +69,7 @@ public class ReclaimHandshakeTest {
             return;
         }
         producer.data().set(JAVA_LONG, producer.payloadOffset(position) + 16, 42L);
-        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.submit(position, Wakeup.NO_WAKEUP);
         result.r1 = 1;
     }
 

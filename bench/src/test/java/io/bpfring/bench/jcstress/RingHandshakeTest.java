@@ -2,6 +2,7 @@ package io.bpfring.bench.jcstress;
 
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -16,14 +17,14 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The publish / consume handshake: a producer reserves a record, writes its payload and commits;
+ * The publish / consume handshake: a producer reserves a record, writes its payload and submits;
  * the consumer, racing it, must see either no record or the record with its payload, never a
- * committed header over a payload not yet written.
+ * submitted header over a payload not yet written.
  */
 @JCStressTest
 @Outcome(id = "-1", expect = ACCEPTABLE, desc = "the consumer came first: no record yet")
-@Outcome(id = "42", expect = ACCEPTABLE, desc = "the committed record with its payload")
-@Outcome(expect = FORBIDDEN, desc = "a committed record with a stale payload")
+@Outcome(id = "42", expect = ACCEPTABLE, desc = "the submitted record with its payload")
+@Outcome(expect = FORBIDDEN, desc = "a submitted record with a stale payload")
 @State
 public class RingHandshakeTest {
     private static final long SIZE = 4096;
@@ -45,7 +46,7 @@ public class RingHandshakeTest {
     public void produce() {
         long position = producer.reserve(8);
         producer.data().set(JAVA_LONG, producer.payloadOffset(position), 42L);
-        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.submit(position, Wakeup.NO_WAKEUP);
     }
 
     @Actor

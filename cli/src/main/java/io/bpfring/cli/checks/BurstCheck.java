@@ -108,7 +108,7 @@ public final class BurstCheck {
                         new Outcome("perfbuf", perfReader.buffers().size() + " CPUs x "
                                 + Sizes.format(perCpu), perfBytes, sent,
                                 perfReceived.get(), perfDrops.count()),
-                        perfReader.lostCount());
+                        perfReader.lost());
             }
         }
     }

@@ -101,7 +101,7 @@ public final class OrderCheck {
                     analyse("perfbuf", perf, ours),
                     analyse("perfbuf+reorder", reordered, ours),
                     reorderer.fixed(), reorderer.late(), window,
-                    ringDrops.count(), perfDrops.count(), perfReader.lostCount());
+                    ringDrops.count(), perfDrops.count(), perfReader.lost());
         }
     }
 

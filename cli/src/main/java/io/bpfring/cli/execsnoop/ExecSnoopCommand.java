@@ -116,7 +116,7 @@ public final class ExecSnoopCommand implements Callable<Integer> {
                     tracer.poll(left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE);
                     out.flush();
                 }
-                err.printf("%d events, %d dropped because the buffer was full%n", events, tracer.drops());
+                err.printf("%d events, %d dropped because the buffer was full%n", events, tracer.dropped());
                 err.flush();
             } finally {
                 finished.countDown();

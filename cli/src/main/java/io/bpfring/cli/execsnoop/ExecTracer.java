@@ -187,7 +187,7 @@ public final class ExecTracer implements AutoCloseable {
     }
 
     /** Execs the program found no room for. */
-    public long drops() {
+    public long dropped() {
         return drops.count();
     }
 

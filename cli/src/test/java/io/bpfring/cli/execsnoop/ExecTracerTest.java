@@ -50,7 +50,7 @@ class ExecTracerTest {
                 } else {
                     assertEquals(expected, seen);
                 }
-                assertEquals(0, tracer.drops());
+                assertEquals(0, tracer.dropped());
             }
         }
     }

@@ -2,6 +2,7 @@ package io.bpfring.bench.jcstress;
 
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.ring.RingProducer;
+import io.bpfring.ring.Wakeup;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
@@ -16,22 +17,22 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
 /**
- * The control for {@link RingHandshakeTest}: a producer that commits before it writes the
+ * The control for {@link RingHandshakeTest}: a producer that submits before it writes the
  * payload. jcstress must report this one failed, or the harness would not catch a broken
  * handshake.
  */
 @JCStressTest
 @Outcome(id = "-1", expect = ACCEPTABLE, desc = "no record yet")
 @Outcome(id = "42", expect = ACCEPTABLE, desc = "the record with its payload")
-@Outcome(expect = FORBIDDEN, desc = "a committed record with a stale payload")
+@Outcome(expect = FORBIDDEN, desc = "a submitted record with a stale payload")
 @State
-public class CommitBeforeWriteTest {
+public class SubmitBeforeWriteTest {
     private static final long SIZE = 4096;
 
     private final RingProducer producer;
     private final RingConsumer consumer;
 
-    public CommitBeforeWriteTest() {
+    public SubmitBeforeWriteTest() {
         Arena arena = Arena.ofAuto();
         MemorySegment consumerPage = arena.allocate(256, 8);
         MemorySegment producerPage = arena.allocate(256, 8);
@@ -43,7 +44,7 @@ public class CommitBeforeWriteTest {
     @Actor
     public void produce() {
         long position = producer.reserve(8);
-        producer.commit(position, RingProducer.NO_WAKEUP);
+        producer.submit(position, Wakeup.NO_WAKEUP);
         producer.data().set(JAVA_LONG, producer.payloadOffset(position), 42L);
     }
 
