@@ -71,7 +71,8 @@ class ExecSnoopCommandTest {
         int first = run.spawned().indexOf(ours.getFirst());
         assertEquals(run.spawned().subList(first, first + ours.size()), ours);
         assertTrue(run.err().startsWith("Tracing execs through ringbuf-reserve (ring buffer 256K)."), run.err());
-        assertTrue(run.err().matches("(?s).*\\n\\d+ events, 0 dropped because the buffer was full\\s*"), run.err());
+        assertTrue(run.err().matches("(?s).*\\nsinks: (\\d+) records \\(ring execs: 0 lost\\); stdout: \\1 delivered, "
+                + "0 dropped, 0 failed, 0 unsent\\n"), run.err());
     }
 
     @Test
@@ -87,7 +88,8 @@ class ExecSnoopCommandTest {
                 assertTrue(run.spawned().contains(event), "unexpected " + event);
             }
         }
-        assertTrue(run.err().contains("\n12 events, 0 dropped"), run.err());
+        assertTrue(run.err().endsWith("\nsinks: 12 records (ring execs: 0 lost); stdout:json: 12 delivered, 0 dropped, "
+                + "0 failed, 0 unsent\n"), run.err());
     }
 
     @Test
