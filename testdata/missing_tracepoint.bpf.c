@@ -14,6 +14,13 @@ struct {
 	__uint(max_entries, 64 * 1024);
 } events SEC(".maps");
 
+/* sys_enter_execve's context, declared here so that reading it needs no CO-RE relocation. */
+struct execve_args {
+	__u64 common;
+	long id;
+	unsigned long args[6];
+};
+
 SEC("tp/bpfring/no_such_event")
 int missing_tp(void *ctx)
 {
@@ -21,7 +28,7 @@ int missing_tp(void *ctx)
 }
 
 SEC("tp/syscalls/sys_enter_execve")
-int exec_tp(struct trace_event_raw_sys_enter *ctx)
+int exec_tp(struct execve_args *ctx)
 {
 	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
