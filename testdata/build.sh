@@ -61,6 +61,7 @@ objects=(
 	unsupported
 	lifecycle
 	decode
+	missing_tracepoint
 )
 for obj in "${objects[@]}"; do
 	compile "$obj.bpf.c" "$obj.bpf.o"

@@ -33,10 +33,7 @@ final class StdoutSink extends Sink {
                 out.write('\n');
                 written += line.length + 1;
             } else {
-                if (!headerDone) {
-                    out.println(table.header(record));
-                    headerDone = true;
-                }
+                header(record);
                 String row = table.row(record);
                 out.println(row);
                 written += row.getBytes(StandardCharsets.UTF_8).length + 1;
@@ -50,8 +47,22 @@ final class StdoutSink extends Sink {
         }
     }
 
+    /** Prints the table's header once: at the first record, or before any if its columns are fixed. */
+    private void header(SinkRecord first) {
+        if (!headerDone) {
+            String header = first == null ? table.header() : table.header(first);
+            if (header != null) {
+                out.println(header);
+                headerDone = true;
+            }
+        }
+    }
+
     @Override
     void idle() {
+        if (!json) {
+            header(null);
+        }
         out.flush();
     }
 

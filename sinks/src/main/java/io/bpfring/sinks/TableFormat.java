@@ -11,8 +11,22 @@ import java.util.Map;
  * decoder's rows) passes its own; {@link #generic()} makes columns of the first record's fields.
  */
 public interface TableFormat {
-    /** The header line, given the first record (which is then printed with {@link #row}). */
-    String header(SinkRecord first);
+    /**
+     * The header line, given the first record (which is then printed with {@link #row}); by
+     * default {@link #header()}.
+     */
+    default String header(SinkRecord first) {
+        return header();
+    }
+
+    /**
+     * The header line of a table whose columns are known before any record (a tool's own): the
+     * sink prints it as soon as it runs, so a run that sees no record still shows it. {@code null}
+     * (the default) when the first record decides the columns.
+     */
+    default String header() {
+        return null;
+    }
 
     /** The record's line. */
     String row(SinkRecord record);

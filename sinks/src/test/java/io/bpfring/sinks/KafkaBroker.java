@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Kafka broker in KRaft mode (broker and controller in one process), run as a child JVM
  * from the Kafka server's Maven artifacts on the test class path, on loopback ports. It can be
- * killed and started again on the same ports and log directory.
+ * killed and started again on the same ports and log directory. The CLI's tests use it too.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final Path config;
     private final int port;
@@ -65,7 +65,7 @@ final class KafkaBroker implements AutoCloseable {
     }
 
     /** Formats a log directory under {@code dir} and starts a broker on free loopback ports. */
-    static KafkaBroker start(Path dir) throws Exception {
+    public static KafkaBroker start(Path dir) throws Exception {
         KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
         broker.run("format", List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
                 "-c", broker.config.toString()), true);
@@ -73,7 +73,7 @@ final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
@@ -117,7 +117,7 @@ final class KafkaBroker implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    void createTopic(String name, int partitions) throws Exception {
+    public void createTopic(String name, int partitions) throws Exception {
         createTopic(bootstrap(), name, partitions);
     }
 

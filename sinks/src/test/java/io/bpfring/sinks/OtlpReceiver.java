@@ -22,12 +22,12 @@ import java.util.zip.GZIPInputStream;
 /**
  * A real OTLP receiver on loopback: OTLP/HTTP (protobuf) on the JDK's HTTP server, or OTLP/gRPC
  * on grpc-java's Netty server, decoding each export request with the OpenTelemetry protocol's
- * own classes and keeping it for the test.
+ * own classes and keeping it for the test. The CLI's tests use it too.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
     private static final String SERVICE = "opentelemetry.proto.collector.logs.v1.LogsService";
 
-    final List<ExportLogsServiceRequest> requests;
+    public final List<ExportLogsServiceRequest> requests;
     private final int port;
     private final HttpServer http;
     private final Server grpc;
@@ -40,7 +40,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** An OTLP/HTTP receiver at {@code /v1/logs} that answers every request with {@code status}. */
-    static OtlpReceiver http(int status) throws IOException {
+    public static OtlpReceiver http(int status) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         OtlpReceiver receiver = new OtlpReceiver(new CopyOnWriteArrayList<>(), server.getAddress().getPort(), server, null);
         server.createContext("/v1/logs", exchange -> {
@@ -85,7 +85,7 @@ final class OtlpReceiver implements AutoCloseable {
         return new OtlpReceiver(requests, server.getPort(), null, server);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 

@@ -118,6 +118,27 @@ class SinksTest {
                 "1002     /usr/bin/tool-2"), custom.toString(StandardCharsets.UTF_8).lines().toList());
     }
 
+    @Test
+    void aTableWithFixedColumnsPrintsItsHeaderWithoutAnyRecord() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SinkSet sinks = Sinks.parse(List.of("stdout"), SinkOptions.defaults().out(new PrintStream(out, false, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8)).statusInterval(null).table(new TableFormat() {
+                    @Override
+                    public String header() {
+                        return "PID      FILENAME";
+                    }
+
+                    @Override
+                    public String row(SinkRecord r) {
+                        return String.format("%-8d %s", r.key(), r.fields().get("filename"));
+                    }
+                }));
+        sinks.start();
+        sinks.close();
+        assertEquals(List.of("PID      FILENAME"), out.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
     private static void run(List<String> uris, ByteArrayOutputStream out, ByteArrayOutputStream err, TableFormat table) {
         SinkSet sinks = Sinks.parse(uris, SinkOptions.defaults().out(new PrintStream(out, false, StandardCharsets.UTF_8))
                 .err(new PrintStream(err, true, StandardCharsets.UTF_8)).statusInterval(null).table(table));

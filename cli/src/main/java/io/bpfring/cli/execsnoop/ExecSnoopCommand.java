@@ -1,19 +1,17 @@
 package io.bpfring.cli.execsnoop;
 
-import io.bpfring.cli.Json;
+import io.bpfring.cli.SinkOptionsMixin;
 import io.bpfring.cli.Sizes;
+import io.bpfring.cli.TraceLoop;
+import io.bpfring.sinks.RingMeter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code bpfring execsnoop}: one line per exec, system-wide. */
 @Command(name = "execsnoop",
@@ -29,6 +27,9 @@ import java.util.concurrent.TimeUnit;
                 "  perfbuf          built in a per-CPU array, sent to the per-CPU perf buffer",
                 "All three print the same rows. Events that found no room are counted in",
                 "the program and reported at exit.",
+                "",
+                "Each exec can also go to Kafka, OpenTelemetry or a Flight Recorder file",
+                "(--sink), with its counts served to Prometheus (--metrics).",
         },
         footer = {
                 "",
@@ -38,22 +39,27 @@ import java.util.concurrent.TimeUnit;
                 "  bpfring execsnoop -c 100 --json   the first 100 execs as JSON lines",
                 "  bpfring execsnoop --ring-size 4M  a larger ring for bursts",
                 "  bpfring execsnoop -t perfbuf -p 64  the perf buffer, 64 pages per CPU",
+                "  bpfring execsnoop --sink kafka://127.0.0.1:9092/execs   to a Kafka topic",
+                "  bpfring execsnoop --sink otlp://127.0.0.1:4317 --sink stdout",
+                "                                    to an OpenTelemetry collector, and a table",
+                "  bpfring execsnoop --sink jfr:execs.jfr -d 1m --metrics 9464",
+                "                                    a Flight Recorder file; metrics at",
+                "                                    http://127.0.0.1:9464/metrics",
                 "",
                 "Columns: TIME (local, when read), EVENT, PID (process id), COMM (the new",
                 "program's name, 15 characters at most), FILENAME (the path exec was",
                 "given).",
+                "",
+                "At the end, a line on stderr counts the events, those the ring had no room",
+                "for, and what each sink delivered, dropped or failed; runs longer than 5 s",
+                "show live counters on stderr every 5 s.",
         })
 public final class ExecSnoopCommand implements Callable<Integer> {
-    static final String HEADER_FORMAT = "%-8s %-5s %-7s %-16s %s%n";
-    static final String ROW_FORMAT = "%-8s %-5s %-7d %-16s %s%n";
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private static final Duration POLL_SLICE = Duration.ofMillis(100);
-
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-j", "--json"}, description = "Print one JSON object per event instead of columns.")
-    boolean json;
+    @Mixin
+    SinkOptionsMixin output;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
             description = "Stop after this long: 500ms, 30s, 5m or 1h.",
@@ -79,69 +85,32 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
-    private volatile boolean interrupted;
-    private long events;
+    /** The ring's counts; set before the first poll, which is where events arrive. */
+    private RingMeter ring;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
-        try (ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, this::print)) {
-            err.printf("Tracing execs through %s (%s). Ctrl-C to stop.%n", how.option(), tracer.memory());
-            err.flush();
-            if (!json) {
-                out.printf(HEADER_FORMAT, "TIME", "EVENT", "PID", "COMM", "FILENAME");
-                out.flush();
-            }
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread onCtrlC = new Thread(() -> {
-                interrupted = true;
-                tracer.wakeup();
-                try {
-                    finished.await(2, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        TraceLoop loop = output.loop(ExecRecord.TABLE, duration, count);
+        try (ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, event -> {
+            ring.record(ExecEvent.SIZE);
+            return loop.accept(ExecRecord.readNow(event));
+        })) {
+            ring = loop.ring("execs", tracer.bufferBytes(), tracer::availableBytes);
+            loop.run(new TraceLoop.Source() {
+                @Override
+                public void poll(Duration timeout) {
+                    tracer.poll(timeout);
+                    ring.lost(tracer.dropped());
                 }
-            });
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
-            try {
-                // Time gone by is a difference of nanoTime, which holds across its wrap; no deadline to overflow.
-                long start = System.nanoTime();
-                while (!interrupted && !countReached()) {
-                    Duration left = duration == null ? POLL_SLICE : duration.minusNanos(System.nanoTime() - start);
-                    if (!left.isPositive()) {
-                        break;
-                    }
-                    tracer.poll(left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE);
-                    out.flush();
+
+                @Override
+                public void wakeup() {
+                    tracer.wakeup();
                 }
-                err.printf("%d events, %d dropped because the buffer was full%n", events, tracer.dropped());
-                err.flush();
-            } finally {
-                finished.countDown();
-                if (!interrupted) {
-                    Runtime.getRuntime().removeShutdownHook(onCtrlC);
-                }
-            }
+            }, spec.commandLine().getErr(), "Tracing execs through " + how.option() + " (" + tracer.memory()
+                    + "). Ctrl-C to stop.");
         }
         return 0;
-    }
-
-    private boolean countReached() {
-        return count > 0 && events >= count;
-    }
-
-    private boolean print(ExecEvent event) {
-        PrintWriter out = spec.commandLine().getOut();
-        String time = LocalTime.now().format(TIME);
-        if (json) {
-            out.printf("{\"time\":\"%s\",\"event\":\"EXEC\",\"pid\":%d,\"comm\":%s,\"filename\":%s}%n",
-                    time, event.pid(), Json.string(event.comm()), Json.string(event.filename()));
-        } else {
-            out.printf(ROW_FORMAT, time, "EXEC", event.pid(), event.comm(), event.filename());
-        }
-        events++;
-        return !countReached();
     }
 }

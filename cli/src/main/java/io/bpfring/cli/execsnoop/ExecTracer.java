@@ -15,6 +15,7 @@ import io.bpfring.perf.PerfBufReader;
 import io.bpfring.ringbuf.RingBufReader;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
 import static io.bpfring.asm.Asm.Alu;
@@ -68,6 +69,8 @@ public final class ExecTracer implements AutoCloseable {
     private final DropCounter drops;
     private final EventReader reader;
     private final String memory;
+    private final long bytes;
+    private final LongSupplier available;
 
     /**
      * @param ringSize    ring buffer bytes: a power of 2 and a multiple of the page size
@@ -83,8 +86,11 @@ public final class ExecTracer implements AutoCloseable {
             if (transport == Transport.RINGBUF_RESERVE) {
                 BpfMap ring = own(BpfMap.ringBuf("execs", ringSize));
                 reserveInRing(asm, ring, exec);
-                reader = own(RingBufReader.of(ring, record -> sink.test(ExecEvent.read(record))));
+                RingBufReader ringReader = own(RingBufReader.of(ring, record -> sink.test(ExecEvent.read(record))));
+                reader = ringReader;
                 memory = "ring buffer " + Sizes.format(ringSize);
+                bytes = ringSize;
+                available = ringReader.rings().getFirst()::availableBytes;
             } else {
                 BpfMap heap = own(BpfMap.perCpuArray("exec_heap", ExecEvent.SIZE, 1));
                 buildInHeap(asm, heap, exec);
@@ -95,8 +101,11 @@ public final class ExecTracer implements AutoCloseable {
                             .mov(Reg.R3, ExecEvent.SIZE)
                             .mov(Reg.R4, 0)
                             .call(Helper.RINGBUF_OUTPUT);
-                    reader = own(RingBufReader.of(ring, record -> sink.test(ExecEvent.read(record))));
+                    RingBufReader ringReader = own(RingBufReader.of(ring, record -> sink.test(ExecEvent.read(record))));
+                    reader = ringReader;
                     memory = "ring buffer " + Sizes.format(ringSize);
+                    bytes = ringSize;
+                    available = ringReader.rings().getFirst()::availableBytes;
                 } else {
                     BpfMap perf = own(BpfMap.perfEventArray("execs"));
                     asm.mov(Reg.R1, Reg.R6)
@@ -108,9 +117,10 @@ public final class ExecTracer implements AutoCloseable {
                     PerfBufReader perfReader = own(PerfBufReader.builder(perf).pagesPerCpu(pagesPerCpu)
                             .onSample((cpu, sample) -> sink.test(ExecEvent.read(sample))).open());
                     reader = perfReader;
+                    bytes = perfReader.buffers().size() * perfReader.bytesPerCpu();
                     memory = "perf buffer " + perfReader.buffers().size() + " CPUs x "
-                            + Sizes.format(perfReader.bytesPerCpu()) + " = "
-                            + Sizes.format(perfReader.buffers().size() * perfReader.bytesPerCpu());
+                            + Sizes.format(perfReader.bytesPerCpu()) + " = " + Sizes.format(bytes);
+                    available = () -> perfReader.buffers().stream().mapToLong(PerfBufReader.CpuBuffer::availableBytes).sum();
                 }
                 asm.jumpIf(Reg.R0, Jump.EQ, 0, "done");
             }
@@ -189,6 +199,16 @@ public final class ExecTracer implements AutoCloseable {
     /** Execs the program found no room for. */
     public long dropped() {
         return drops.count();
+    }
+
+    /** The bytes of the ring, or of every CPU's perf buffer. */
+    public long bufferBytes() {
+        return bytes;
+    }
+
+    /** Bytes written and not yet read (the reader's lag); from any thread. */
+    public long availableBytes() {
+        return available.getAsLong();
     }
 
     public Transport transport() {

@@ -3,9 +3,10 @@ package io.bpfring.cli.run;
 import io.bpfring.EventReader;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
+import io.bpfring.cli.SinkOptionsMixin;
 import io.bpfring.cli.Sizes;
+import io.bpfring.cli.TraceLoop;
 import io.bpfring.decode.RecordDecoder;
-import io.bpfring.decode.TextBuffer;
 import io.bpfring.object.AttachKind;
 import io.bpfring.object.BpfObject;
 import io.bpfring.object.ProgramSpec;
@@ -13,15 +14,16 @@ import io.bpfring.object.VariableSpec;
 import io.bpfring.perf.PerfBufReader;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ringbuf.RingBufReader;
+import io.bpfring.sinks.RingMeter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
-/** {@code bpfring run}: load a BPF object, attach its programs, print the records of its buffers. */
+/** {@code bpfring run}: load a BPF object, attach its programs, send the records of its buffers to the sinks. */
 @Command(name = "run",
         mixinStandardHelpOptions = true,
         description = {
@@ -48,6 +47,9 @@ import java.util.concurrent.TimeUnit;
                 "tp_btf/, kprobe/, uprobe/ ...); one whose attach point this kernel lacks, or",
                 "that attaches only by hand (xdp, tc, socket ...), is skipped with a warning.",
                 "The record struct is looked up in the object's .BTF, then in its DWARF.",
+                "",
+                "Records are printed, or go to Kafka, OpenTelemetry or a Flight Recorder file",
+                "(--sink) as JSON with the struct's fields, keyed by its pid (or tgid) member.",
         },
         footer = {
                 "",
@@ -56,16 +58,22 @@ import java.util.concurrent.TimeUnit;
                 "  bpfring run execsnoop.bpf.o --json -d 5s        JSON lines for five seconds",
                 "  bpfring run tracer.bpf.o --record exec_event -c 10",
                 "  bpfring run tracer.bpf.o --set target_pid=1234  set a global before loading",
+                "  bpfring run execsnoop.bpf.o --sink kafka://127.0.0.1:9092/execs",
+                "  bpfring run execsnoop.bpf.o --sink otlp+http://127.0.0.1:4318 --metrics 9464",
+                "  bpfring run execsnoop.bpf.o --sink jfr:execs.jfr -d 1m   for JDK Mission Control",
                 "",
                 "At the end, a line on stderr counts the records, those lost (perf buffers)",
-                "and the records of each buffer.",
+                "and what each sink delivered, dropped or failed; runs longer than 5 s show",
+                "live counters on stderr every 5 s.",
         })
 public final class RunCommand implements Callable<Integer> {
-    private static final Duration POLL_SLICE = Duration.ofMillis(100);
     private static final Set<AttachKind> MANUAL = EnumSet.of(AttachKind.MANUAL);
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    SinkOptionsMixin output;
 
     @Parameters(index = "0", paramLabel = "OBJECT", description = "The BPF object file (.bpf.o).")
     Path object;
@@ -78,9 +86,6 @@ public final class RunCommand implements Callable<Integer> {
             description = "Set a global variable before loading (repeatable): a number, true/false, "
                     + "an enumerator or a string, typed by the variable's BTF.")
     List<String> sets = new ArrayList<>();
-
-    @Option(names = {"-j", "--json"}, description = "Print one JSON object a line instead of a table.")
-    boolean json;
 
     @Option(names = {"-d", "--duration"}, paramLabel = "TIME",
             description = "Stop after this long: 30s, 5m, 1h, or plain seconds.",
@@ -96,148 +101,106 @@ public final class RunCommand implements Callable<Integer> {
             converter = Sizes.PerfPages.class)
     int pagesPerCpu;
 
-    private volatile boolean interrupted;
-    private long records;
-    private long lost;
-    private final Map<String, long[]> perBuffer = new LinkedHashMap<>();
-    private final TextBuffer text = new TextBuffer();
-    private RecordDecoder decoder;
-    /** The readers of the running loop, for Ctrl-C to wake. */
-    private volatile List<EventReader> active = List.of();
-
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ObjectFile file = ObjectFile.open(spec, object);
         ObjectFile.Struct struct = file.requireStruct(record);
-        decoder = RecordDecoder.forType(struct.btf(), struct.id());
+        RecordDecoder decoder = RecordDecoder.forType(struct.btf(), struct.id());
         for (String assignment : sets) {
             set(file, assignment);
         }
-        // Ctrl-C ends the loop; the hook then waits until the closing line is out, as the JVM halts after it.
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
-            interrupted = true;
-            active.forEach(EventReader::wakeup);
-            try {
-                finished.await(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try {
-            return runLoaded(file, struct, out, err);
-        } finally {
-            finished.countDown();
-            if (!interrupted) {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            }
-        }
-    }
-
-    private int runLoaded(ObjectFile file, ObjectFile.Struct struct, PrintWriter out, PrintWriter err) {
+        TraceLoop loop = output.loop(DecodedRecords.table(decoder), duration, count);
+        DecodedRecords records = new DecodedRecords(decoder, struct.btf(), struct.id(), output.printsTable());
         try (BpfObject loaded = file.spec.load()) {
             attachAll(loaded, err);
-            List<EventReader> readers = new ArrayList<>();
+            Map<String, EventReader> readers = new LinkedHashMap<>();
             try {
-                openReaders(loaded, readers);
+                openReaders(loaded, loop, records, readers);
                 if (readers.isEmpty()) {
                     throw new IllegalArgumentException(object + " has no ring buffer (RINGBUF) or perf event array map to read");
                 }
-                active = List.copyOf(readers);
-                err.printf("Reading %s as struct %s (%d bytes, from %s). Ctrl-C to stop.%n",
-                        String.join(", ", perBuffer.keySet()), record, decoder.size(), struct.from());
-                err.flush();
-                if (!json) {
-                    decoder.writeTableHeader(text);
-                    drain(out);
-                }
-                loop(readers, out);
+                loop.run(source(loop, List.copyOf(readers.values())), err,
+                        String.format("Reading %s as struct %s (%d bytes, from %s). Ctrl-C to stop.",
+                                String.join(", ", readers.keySet()), record, decoder.size(), struct.from()));
             } finally {
-                active = List.of();
-                readers.forEach(EventReader::close);
+                readers.values().forEach(EventReader::close);
             }
         }
-        StringJoiner each = new StringJoiner(", ");
-        perBuffer.forEach((name, n) -> each.add(name + " " + n[0]));
-        err.printf("%d records, %d lost (%s)%n", records, lost, each);
-        err.flush();
         return 0;
     }
 
     /**
-     * One loop for every buffer: each reader in turn sleeps on its own epoll for its share of the
+     * Every buffer in one loop: each reader in turn sleeps on its own epoll for its share of the
      * slice (one reader: the whole slice), delivering what it has as soon as it has it.
      */
-    private void loop(List<EventReader> readers, PrintWriter out) {
-        try {
-            long start = System.nanoTime();
-            while (!interrupted && !countReached()) {
-                Duration left = duration == null ? POLL_SLICE : duration.minusNanos(System.nanoTime() - start);
-                if (!left.isPositive()) {
-                    break;
-                }
-                Duration wait = (left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE).dividedBy(readers.size());
+    private static TraceLoop.Source source(TraceLoop loop, List<EventReader> readers) {
+        return new TraceLoop.Source() {
+            @Override
+            public void poll(Duration timeout) {
+                Duration each = timeout.dividedBy(readers.size());
                 for (EventReader reader : readers) {
-                    if (countReached() || interrupted) {
+                    if (loop.done()) {
                         break;
                     }
-                    reader.poll(wait);
+                    reader.poll(each);
                 }
-                drain(out);
             }
-        } finally {
-            drain(out);
-        }
+
+            @Override
+            public void wakeup() {
+                readers.forEach(EventReader::wakeup);
+            }
+        };
     }
 
-    private void openReaders(BpfObject loaded, List<EventReader> readers) {
+    /** A reader for every ring buffer and perf event array of the object, by map name. */
+    private void openReaders(BpfObject loaded, TraceLoop loop, DecodedRecords records, Map<String, EventReader> readers) {
         for (Map.Entry<String, BpfMap> e : loaded.maps().entrySet()) {
             String name = e.getKey();
             BpfMap map = e.getValue();
             if (map.type().equals(MapType.RINGBUF)) {
-                long[] n = counter(name);
-                readers.add(RingBufReader.of(map, view -> print(view, n)));
+                Buffer buffer = new Buffer(loop, records);
+                RingBufReader reader = RingBufReader.of(map, buffer::accept);
+                readers.put(name, reader);
+                RingBufReader.Ring ring = reader.rings().getFirst();
+                buffer.meter = loop.ring(name, ring.size(), ring::availableBytes);
             } else if (map.type().equals(MapType.PERF_EVENT_ARRAY)) {
-                long[] n = counter(name);
-                readers.add(PerfBufReader.builder(map)
+                Buffer buffer = new Buffer(loop, records);
+                PerfBufReader reader = PerfBufReader.builder(map)
                         .pagesPerCpu(pagesPerCpu)
-                        .onSample((cpu, view) -> print(view, n))
-                        .onLost((cpu, count) -> lost += count)
-                        .open());
+                        .onSample((cpu, view) -> buffer.accept(view))
+                        .onLost((cpu, count) -> buffer.lost(count))
+                        .open();
+                readers.put(name, reader);
+                buffer.meter = loop.ring(name, reader.buffers().size() * reader.bytesPerCpu(),
+                        () -> reader.buffers().stream().mapToLong(PerfBufReader.CpuBuffer::availableBytes).sum());
             }
         }
     }
 
-    private long[] counter(String name) {
-        long[] n = new long[1];
-        perBuffer.put(name, n);
-        return n;
-    }
+    /** One buffer's handlers: each record counted on the buffer's meter, then handed to the sinks. */
+    private static final class Buffer {
+        private final TraceLoop loop;
+        private final DecodedRecords records;
+        /** Set once the reader exists, before the first poll. */
+        RingMeter meter;
+        private long lost;
 
-    private boolean print(RecordView view, long[] perRing) {
-        if (json) {
-            decoder.writeJson(view, text);
-        } else {
-            decoder.writeRow(view, text);
+        Buffer(TraceLoop loop, DecodedRecords records) {
+            this.loop = loop;
+            this.records = records;
         }
-        records++;
-        perRing[0]++;
-        return !countReached();
-    }
 
-    private void drain(PrintWriter out) {
-        if (text.length() > 0) {
-            out.write(new String(text.array(), 0, text.length(), StandardCharsets.UTF_8));
-            text.clear();
+        boolean accept(RecordView view) {
+            meter.record(view.length());
+            return loop.accept(records.read(view));
         }
-        out.flush();
-    }
 
-    private boolean countReached() {
-        return count > 0 && records >= count;
+        void lost(long count) {
+            lost += count;
+            meter.lost(lost);
+        }
     }
 
     /** Attaches every program that attaches by its section; fails only if none does. */

@@ -60,7 +60,8 @@ class RunCommandTest {
         assertTrue(run.err().matches("(?s)Reading " + map + " as struct event \\(532 bytes, from "
                 + (object.contains("reserve") ? "DWARF" : "\\.BTF") + "\\)\\..*"), run.err());
         int n = run.lines().size();
-        assertTrue(run.err().endsWith(n + " records, 0 lost (events " + n + ")\n"), run.err());
+        assertTrue(run.err().endsWith("sinks: " + n + " records (ring events: 0 lost); stdout:json: " + n
+                + " delivered, 0 dropped, 0 failed, 0 unsent\n"), run.err());
     }
 
     @Test
@@ -82,7 +83,8 @@ class RunCommandTest {
         Cli.Result run = Cli.runWhileExecing("run", fixture("execsnoop_ringbuf_output.bpf.o"), "--json", "-c", "3");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(3, jsonRecords(run).size(), run.out());
-        assertTrue(run.err().endsWith("3 records, 0 lost (events 3)\n"), run.err());
+        assertTrue(run.err().endsWith("sinks: 3 records (ring events: 0 lost); stdout:json: 3 delivered, 0 dropped, "
+                + "0 failed, 0 unsent\n"), run.err());
     }
 
     @Test
@@ -101,7 +103,8 @@ class RunCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("warning: skipped globals_run (section syscall): it attaches only by hand\n"),
                 run.err());
-        assertTrue(run.err().endsWith("0 records, 0 lost (odd_ring 0)\n"), run.err());
+        assertTrue(run.err().endsWith("sinks: 0 records (ring odd_ring: 0 lost); stdout: 0 delivered, 0 dropped, "
+                + "0 failed, 0 unsent\n"), run.err());
     }
 
     @Test

@@ -1,0 +1,112 @@
+package io.bpfring.cli.run;
+
+import io.bpfring.cli.Main;
+import io.bpfring.testing.Fixtures;
+import io.bpfring.testing.Kernel;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * bpfring run writing to a Flight Recorder file, ended by Ctrl-C in a JVM of its own, and with a
+ * program whose tracepoint this kernel lacks: real objects, real execs.
+ */
+class RunSinksTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void requireKernel() {
+        Kernel.require();
+    }
+
+    @Test
+    void recordsBecomeFlightRecorderEventsWithOneFieldPerMember() throws Exception {
+        Path file = dir.resolve("execs.jfr");
+        Cli.Result run = Cli.runWhileExecing("run", Fixtures.object("execsnoop_ringbuf_reserve.bpf.o").toString(),
+                "--sink", "jfr:" + file, "-d", "2s");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("", run.out());
+        List<RecordedEvent> records = new ArrayList<>();
+        long sinkStatistics = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
+            switch (event.getEventType().getName()) {
+                case "bpfring.event" -> records.add(event);
+                case "bpfring.SinkStatistics" -> sinkStatistics++;
+                default -> {
+                }
+            }
+        }
+        assertTrue(run.err().contains("sinks: " + records.size() + " records (ring events: 0 lost); jfr:" + file + ": "
+                + records.size() + " delivered, 0 dropped, 0 failed, 0 unsent"), run.err());
+        assertTrue(sinkStatistics > 0, "no bpfring.SinkStatistics");
+        boolean ours = false;
+        for (RecordedEvent event : records) {
+            assertEquals("struct event", event.getEventType().getLabel());
+            ours |= event.getString("filename").equals("/bin/true") && event.getString("comm").equals(run.comm())
+                    && run.pids().contains(event.getLong("pid"));
+        }
+        assertTrue(ours, "no exec of /bin/true by " + run.comm() + " " + run.pids() + " in " + records);
+    }
+
+    @Test
+    void aProgramThatCannotAttachIsSkippedAndTheOthersRun() throws Exception {
+        Cli.Result run = Cli.runWhileExecing("run", Fixtures.object("missing_tracepoint.bpf.o").toString(), "--json",
+                "-d", "2s");
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> err = run.err().lines().toList();
+        assertTrue(err.getFirst().startsWith("warning: skipped missing_tp (section tp/bpfring/no_such_event): "),
+                run.err());
+        assertEquals(1, err.stream().filter(line -> line.startsWith("warning: ")).count(), run.err());
+        assertTrue(run.lines().stream().anyMatch(line -> line.contains("\"comm\":\"" + run.comm() + "\",\"filename\":\"/bin/true\"")),
+                "exec_tp did not run: " + run.out());
+    }
+
+    /** Ctrl-C (SIGINT) to bpfring run in a JVM of its own: the records so far, the closing line, exit status 130. */
+    @Test
+    void ctrlCEndsTheRunWithTheClosingLine() throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(), "--json"));
+        Process bpfring = new ProcessBuilder(command).start();
+        bpfring.getOutputStream().close();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(bpfring.getInputStream()));
+        BufferedReader err = new BufferedReader(new InputStreamReader(bpfring.getErrorStream(), StandardCharsets.UTF_8));
+        String banner = err.readLine();
+        assertTrue(banner != null && banner.startsWith("Reading events as struct event"), banner);
+        for (int i = 0; i < 3; i++) {
+            new ProcessBuilder("/bin/true").start().waitFor();
+        }
+        Thread.sleep(300);
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(bpfring.pid())).start().waitFor());
+        assertTrue(bpfring.waitFor(30, TimeUnit.SECONDS), "bpfring run did not end on SIGINT");
+        List<String> rest = err.lines().toList();
+        assertEquals(130, bpfring.exitValue(), String.join("\n", rest));
+        List<String> records = out.get(10, TimeUnit.SECONDS).lines().toList();
+        assertTrue(records.size() >= 3, "records: " + records);
+        assertEquals(List.of("sinks: " + records.size() + " records (ring events: 0 lost); stdout:json: " + records.size()
+                + " delivered, 0 dropped, 0 failed, 0 unsent"), rest);
+    }
+
+    private static String read(java.io.InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
