@@ -32,8 +32,11 @@ public interface EventReader extends AutoCloseable {
     int poll(Duration timeout);
 
     /**
-     * Like {@link #poll(Duration)}, but spins on the buffers instead of sleeping: the lowest
-     * latency, at the cost of a busy core.
+     * Like {@link #poll(Duration)}, but looks at the buffers again and again instead of sleeping
+     * on epoll: the lowest latency. While they stay empty it backs off, from spinning to yielding
+     * to parking for at most 100 microseconds, so that an idle busy poll leaves most of its core
+     * to the producers; {@link #wakeup()}, {@link #close()} and the timeout end it within such a
+     * pause.
      */
     int busyPoll(Duration timeout);
 

@@ -26,6 +26,7 @@ public final class PollLoop {
     private final Epoll epoll;
     private final EventFd wakeups;
     private final ReentrantLock consuming = new ReentrantLock();
+    private final Backoff backoff = new Backoff();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final LongToIntFunction consumeAll;
     private final BooleanSupplier hasUnannouncedRecord;
@@ -101,8 +102,8 @@ public final class PollLoop {
     }
 
     /**
-     * Like {@link #poll(Duration)}, but spins on the buffers instead of sleeping: the lowest
-     * latency, at the cost of a busy core.
+     * Like {@link #poll(Duration)}, but looks at the buffers again and again instead of sleeping
+     * on epoll, backing off from spinning to parking while they stay empty (see {@link Backoff}).
      */
     public int busyPoll(Duration timeout) {
         return run(timeout, true);
@@ -156,6 +157,7 @@ public final class PollLoop {
         enter();
         try {
             boolean waitFirst = !busy && waitsFirst.getAsBoolean();
+            backoff.reset();
             while (true) {
                 if (waitFirst) {
                     await(timeout == null ? -1 : millisUntil(deadline));
@@ -173,7 +175,7 @@ public final class PollLoop {
                     return 0;
                 }
                 if (busy) {
-                    Thread.onSpinWait();
+                    backoff.idle(remaining);
                 } else if (!waitFirst && !hasUnannouncedRecord.getAsBoolean()) {
                     await(timeout == null ? -1 : millisUntil(deadline));
                 }

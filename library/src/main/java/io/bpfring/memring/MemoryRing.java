@@ -1,5 +1,6 @@
 package io.bpfring.memring;
 
+import io.bpfring.internal.Backoff;
 import io.bpfring.internal.Deadline;
 import io.bpfring.internal.UseCount;
 
@@ -441,17 +442,19 @@ public final class MemoryRing implements AutoCloseable {
         }
     }
 
-    /** Like {@link #poll}, spinning instead of sleeping. */
+    /** Like {@link #poll}, looking again and again instead of sleeping, backing off from spinning to short parks. */
     public int busyPoll(RecordHandler handler, Duration timeout) {
         long deadline = Deadline.after(timeout);
+        Backoff backoff = new Backoff();
         enter();
         try {
             while (true) {
                 int delivered = consumeCommitted(handler);
-                if (delivered > 0 || uses.isClosed() || System.nanoTime() - deadline >= 0) {
+                long remaining = deadline - System.nanoTime();
+                if (delivered > 0 || uses.isClosed() || remaining <= 0) {
                     return delivered;
                 }
-                Thread.onSpinWait();
+                backoff.idle(remaining);
             }
         } finally {
             uses.leave();

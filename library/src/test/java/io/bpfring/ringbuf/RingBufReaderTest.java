@@ -15,6 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -344,6 +347,46 @@ class RingBufReaderTest {
             assertEquals(1, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(List.of(7L), seqs);
         }
+    }
+
+    /**
+     * A busy poll on an empty ring backs off to parking: it must leave most of its core to the
+     * producers it waits for, and still deliver what they commit. (Spinning took all of it.) Its
+     * CPU time is compared with that of a thread spinning beside it for the same second, not with
+     * the wall time: on a loaded machine a spinning thread gets only its share of a core.
+     */
+    @Test
+    void anIdleBusyPollLeavesTheCoreToProducersAndStillDelivers() throws Exception {
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            AtomicBoolean spinning = new AtomicBoolean(true);
+            CompletableFuture<Long> spinnerCpu = onThreadCountingCpu(() -> {
+                while (spinning.get()) {
+                    Thread.onSpinWait();
+                }
+                return 0;
+            });
+            CompletableFuture<Long> pollerCpu = onThreadCountingCpu(() -> reader.busyPoll(LONG));
+            Thread.sleep(1000);
+            spinning.set(false);
+            emitter.output(8, 7);
+            long poller = pollerCpu.get(LONG.toSeconds(), TimeUnit.SECONDS);
+            long spinner = spinnerCpu.get(LONG.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(List.of(7L), seqs);
+            assertTrue(poller < spinner / 2, "the busy poll used " + poller / 1_000_000 + " ms of CPU, a spinning"
+                    + " thread beside it " + spinner / 1_000_000 + " ms");
+        }
+    }
+
+    /** Runs {@code task} on a new platform thread; completes with the CPU nanoseconds it used. */
+    private static CompletableFuture<Long> onThreadCountingCpu(IntSupplier task) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CompletableFuture<Long> cpu = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            long start = threads.getCurrentThreadCpuTime();
+            task.getAsInt();
+            cpu.complete(threads.getCurrentThreadCpuTime() - start);
+        });
+        return cpu;
     }
 
     @Test
