@@ -9,6 +9,7 @@ import io.bpfring.bpf.MapType;
 import io.bpfring.internal.PollLoop;
 import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.PerfEvent;
 import io.bpfring.sys.Sys;
@@ -51,6 +52,19 @@ public final class PerfBufReader implements EventReader {
          * @return {@code true} to go on, {@code false} to stop consuming after this sample
          */
         boolean onSample(int cpu, RecordView sample);
+    }
+
+    /**
+     * Receives each sample with the CPU that wrote it, and says whether it took it: a sample
+     * aborted ({@link ControlledRecordHandler.Action#ABORT}) stays in its CPU's buffer and is
+     * delivered again by the next poll. A BREAK or ABORT ends the running poll.
+     */
+    @FunctionalInterface
+    public interface ControlledSampleHandler {
+        /**
+         * @param sample as for {@link SampleHandler#onSample}
+         */
+        ControlledRecordHandler.Action onSample(int cpu, RecordView sample);
     }
 
     /** Told how many samples a CPU's buffer had no room for. */
@@ -131,7 +145,7 @@ public final class PerfBufReader implements EventReader {
             buffer.inMap = true;
             Sys.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0, "ioctl(PERF_EVENT_IOC_ENABLE, CPU " + cpu + ")");
             loop.watch(fd);
-            buffer.handler = new Dispatch(cpu, options.onSample, options.onLost);
+            buffer.handler = new Dispatch(cpu, options.onSample, options.onControlledSample, options.onLost);
             return buffer;
         } catch (RuntimeException e) {
             buffer.release();
@@ -212,7 +226,7 @@ public final class PerfBufReader implements EventReader {
         int delivered = 0;
         for (int i = 0; i < buffers.size() && delivered < max && !loop.stopRequested(); i++) {
             CpuBuffer buffer = buffers.get(i);
-            delivered += buffer.consumer.consume(buffer.handler, max - delivered);
+            delivered += buffer.handler.consume(buffer.consumer, max - delivered);
         }
         return delivered;
     }
@@ -232,7 +246,7 @@ public final class PerfBufReader implements EventReader {
         private final int cpu;
         private final int fd;
         private PerfRingConsumer consumer;
-        private PerfRecordHandler handler;
+        private Dispatch handler;
         private boolean inMap;
 
         private CpuBuffer(int cpu, int fd) {
@@ -258,7 +272,7 @@ public final class PerfBufReader implements EventReader {
         public int consume(long max) {
             loop.enter();
             try {
-                return consumer.consume(handler, max);
+                return handler.consume(consumer, max);
             } finally {
                 loop.exit();
             }
@@ -295,12 +309,28 @@ public final class PerfBufReader implements EventReader {
     private final class Dispatch implements PerfRecordHandler {
         private final int cpu;
         private final SampleHandler onSample;
+        private final ControlledSampleHandler onControlledSample;
         private final LostHandler onLost;
 
-        Dispatch(int cpu, SampleHandler onSample, LostHandler onLost) {
+        Dispatch(int cpu, SampleHandler onSample, ControlledSampleHandler onControlledSample, LostHandler onLost) {
             this.cpu = cpu;
             this.onSample = onSample;
+            this.onControlledSample = onControlledSample;
             this.onLost = onLost;
+        }
+
+        /** Delivers at most {@code max} samples of {@code consumer} to the handler the reader has. */
+        int consume(PerfRingConsumer consumer, long max) {
+            return onSample != null ? consumer.consume(this, max)
+                    : consumer.consumeControlled(this::onControlledSample, this::onLost, max);
+        }
+
+        private ControlledRecordHandler.Action onControlledSample(RecordView sample) {
+            ControlledRecordHandler.Action action = onControlledSample.onSample(cpu, sample);
+            if (action != ControlledRecordHandler.Action.CONTINUE) {
+                loop.stop();
+            }
+            return action;
         }
 
         @Override
@@ -326,6 +356,7 @@ public final class PerfBufReader implements EventReader {
         private int wakeupEvents = 1;
         private int watermarkBytes;
         private SampleHandler onSample;
+        private ControlledSampleHandler onControlledSample;
         private LostHandler onLost = (cpu, lost) -> { };
 
         private Builder(BpfMap map) {
@@ -360,8 +391,17 @@ public final class PerfBufReader implements EventReader {
             return this;
         }
 
+        /** Where samples go; replaces a handler set before. */
         public Builder onSample(SampleHandler handler) {
             this.onSample = handler;
+            this.onControlledSample = null;
+            return this;
+        }
+
+        /** Where samples go, the handler saying whether it took each; replaces a handler set before. */
+        public Builder onSampleControlled(ControlledSampleHandler handler) {
+            this.onControlledSample = handler;
+            this.onSample = null;
             return this;
         }
 
@@ -372,8 +412,8 @@ public final class PerfBufReader implements EventReader {
         }
 
         public PerfBufReader open() {
-            if (onSample == null) {
-                throw new IllegalStateException("set a sample handler with onSample before open");
+            if (onSample == null && onControlledSample == null) {
+                throw new IllegalStateException("set a sample handler with onSample or onSampleControlled before open");
             }
             if (watermarkBytes >= pagesPerCpu * Sys.pageSize()) {
                 throw new IllegalArgumentException("a watermark of " + watermarkBytes

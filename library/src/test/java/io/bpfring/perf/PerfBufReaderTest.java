@@ -2,6 +2,7 @@ package io.bpfring.perf;
 
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
@@ -14,8 +15,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +84,37 @@ class PerfBufReaderTest {
                         Files.readSymbolicLink(Path.of("/proc/self/fd/" + buffer.fd())).toString());
                 assertEquals(0, buffer.availableBytes());
             }
+        }
+    }
+
+    /**
+     * A controlled handler: ABORT leaves the sample in its CPU's buffer (the next poll delivers
+     * it again, at the same position) and ends the poll, BREAK ends the poll after its sample,
+     * CONTINUE drains.
+     */
+    @Test
+    void aControlledHandlerAbortsBreaksAndContinues() {
+        Deque<ControlledRecordHandler.Action> answers = new ArrayDeque<>(List.of(ControlledRecordHandler.Action.ABORT,
+                ControlledRecordHandler.Action.CONTINUE, ControlledRecordHandler.Action.BREAK));
+        List<Long> positions = new ArrayList<>();
+        try (PerfBufReader reader = PerfBufReader.builder(map).onSampleControlled((cpu, s) -> {
+            samples.add(cpu + ":" + s.getLong(0));
+            positions.add(s.position());
+            return answers.isEmpty() ? ControlledRecordHandler.Action.CONTINUE : answers.poll();
+        }).open()) {
+            for (int i = 0; i < 4; i++) {
+                emitter.output(0, 16, i);
+            }
+            long before = reader.buffer(0).availableBytes();
+            assertEquals(0, reader.poll(LONG), "aborted: nothing consumed");
+            assertEquals(List.of("0:0"), samples);
+            assertEquals(before, reader.buffer(0).availableBytes());
+            assertEquals(2, reader.poll(LONG), "the aborted sample again, then one that breaks");
+            assertEquals(List.of("0:0", "0:0", "0:1"), samples);
+            assertEquals(positions.get(0), positions.get(1), "the same sample, at the same position");
+            assertEquals(2, reader.consume(), "the rest");
+            assertEquals(List.of("0:0", "0:0", "0:1", "0:2", "0:3"), samples);
+            assertEquals(0, reader.buffer(0).availableBytes());
         }
     }
 

@@ -3,6 +3,7 @@ package io.bpfring.ringbuf;
 import io.bpfring.ClosedException;
 import io.bpfring.asm.Helper;
 import io.bpfring.bpf.BpfMap;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.sys.Epoll;
@@ -20,7 +21,9 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -387,6 +390,38 @@ class RingBufReaderTest {
             cpu.complete(threads.getCurrentThreadCpuTime() - start);
         });
         return cpu;
+    }
+
+    /**
+     * A controlled handler: ABORT leaves the record where it is (the next poll delivers it again,
+     * at the same position) and ends the poll, BREAK ends the poll after its record, CONTINUE
+     * drains.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adaptive", "producer-controlled"})
+    void aControlledHandlerAbortsBreaksAndContinues(String notification) {
+        Deque<ControlledRecordHandler.Action> answers = new ArrayDeque<>(List.of(ControlledRecordHandler.Action.ABORT,
+                ControlledRecordHandler.Action.CONTINUE, ControlledRecordHandler.Action.BREAK));
+        List<String> seen = new ArrayList<>();
+        try (RingBufReader reader = new RingBufReader()) {
+            RingBufReader.Ring r = reader.addControlled(ring, record -> {
+                seen.add(record.getLong(0) + "@" + record.position());
+                return answers.isEmpty() ? ControlledRecordHandler.Action.CONTINUE : answers.poll();
+            }, notification.equals("adaptive") ? Notification.ADAPTIVE : Notification.PRODUCER_CONTROLLED);
+            for (int i = 0; i < 4; i++) {
+                emitter.output(8, i, notification.equals("adaptive") ? 0 : Helper.RB_FORCE_WAKEUP);
+            }
+            assertEquals(0, reader.poll(LONG), "aborted: nothing consumed");
+            assertEquals(List.of("0@0"), seen);
+            assertEquals(0, r.consumerPosition());
+            assertEquals(2, reader.poll(LONG), "the aborted record again, then one that breaks");
+            assertEquals(List.of("0@0", "0@0", "1@16"), seen);
+            assertEquals(32, r.consumerPosition());
+            assertEquals(2, reader.consume(), "the rest");
+            assertEquals(List.of("0@0", "0@0", "1@16", "2@32", "3@48"), seen);
+            assertEquals(r.producerPosition(), r.consumerPosition());
+            assertEquals(0, reader.poll(Duration.ZERO));
+        }
     }
 
     @Test
