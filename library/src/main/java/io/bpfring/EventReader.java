@@ -3,9 +3,11 @@ package io.bpfring;
 import java.time.Duration;
 
 /**
- * A reader of kernel event buffers that waits on one epoll: the ring buffer reader
- * ({@link io.bpfring.ringbuf.RingBufReader}) and the perf buffer reader
- * ({@link io.bpfring.perf.PerfBufReader}) are both one, so code that polls may take either.
+ * A reader of event buffers with its handlers bound: the kernel ring buffer reader
+ * ({@link io.bpfring.ringbuf.RingBufReader}), the perf buffer reader
+ * ({@link io.bpfring.perf.PerfBufReader}), both waiting on an epoll, and the reader of a ring of
+ * Java producers ({@link io.bpfring.memring.MemoryRingReader}), waiting on a futex. Code that
+ * polls may take any of them.
  *
  * <p><b>Threads.</b> One thread consumes: {@code poll}, {@code busyPoll}, {@code consume} and
  * the handlers run there. {@link #wakeup()} and {@link #close()} may be called from any thread;
@@ -23,7 +25,7 @@ public interface EventReader extends AutoCloseable {
     int poll();
 
     /**
-     * Delivers the records that are committed, waiting on epoll up to {@code timeout} for some if
+     * Delivers the records that are committed, waiting up to {@code timeout} for some if
      * there are none. Returns early on {@link #wakeup()} or {@link #close()}, or when a handler
      * returns false; it always delivers what is committed first.
      *
@@ -32,8 +34,8 @@ public interface EventReader extends AutoCloseable {
     int poll(Duration timeout);
 
     /**
-     * Like {@link #poll(Duration)}, but looks at the buffers again and again instead of sleeping
-     * on epoll: the lowest latency. While they stay empty it backs off, from spinning to yielding
+     * Like {@link #poll(Duration)}, but looks at the buffers again and again instead of sleeping:
+     * the lowest latency. While they stay empty it backs off, from spinning to yielding
      * to parking for at most 100 microseconds, so that an idle busy poll leaves most of its core
      * to the producers; {@link #wakeup()}, {@link #close()} and the timeout end it within such a
      * pause.
@@ -51,9 +53,6 @@ public interface EventReader extends AutoCloseable {
      * {@link java.nio.channels.Selector#wakeup()} does. Any thread may call it.
      */
     void wakeup();
-
-    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
-    int epollFd();
 
     /**
      * Releases every mapping and fd. A poll running on another thread delivers what is

@@ -6,6 +6,7 @@ import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.MapType;
+import io.bpfring.internal.EpollWaiter;
 import io.bpfring.internal.PollLoop;
 import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
@@ -87,7 +88,8 @@ public final class PerfBufReader implements EventReader {
      * unannounced; and a poll consumes first: measured on the kernel bench, waiting first gains
      * nothing for the perf buffer, whose wake-ups the kernel counts per CPU.
      */
-    private final PollLoop loop = new PollLoop(this::consumeAll, () -> false, () -> false, this::releaseBuffers);
+    private final EpollWaiter waiter = new EpollWaiter();
+    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, () -> false, () -> false, this::releaseBuffers);
     private final long bytesPerCpu;
     private long lost;
 
@@ -144,7 +146,7 @@ public final class PerfBufReader implements EventReader {
             }
             buffer.inMap = true;
             Sys.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0, "ioctl(PERF_EVENT_IOC_ENABLE, CPU " + cpu + ")");
-            loop.watch(fd);
+            waiter.watch(fd);
             buffer.handler = new Dispatch(cpu, options.onSample, options.onControlledSample, options.onLost);
             return buffer;
         } catch (RuntimeException e) {
@@ -208,9 +210,10 @@ public final class PerfBufReader implements EventReader {
         loop.wakeup();
     }
 
-    @Override
+    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
     public int epollFd() {
-        return loop.epollFd();
+        loop.checkOpen();
+        return waiter.fd();
     }
 
     /**

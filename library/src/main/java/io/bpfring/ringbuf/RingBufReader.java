@@ -3,6 +3,7 @@ package io.bpfring.ringbuf;
 import io.bpfring.EventReader;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
+import io.bpfring.internal.EpollWaiter;
 import io.bpfring.internal.PollLoop;
 import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordHandler;
@@ -45,7 +46,8 @@ import java.util.List;
 public final class RingBufReader implements EventReader {
     private final Arena arena = Arena.ofShared();
     private final List<Ring> rings = new ArrayList<>();
-    private final PollLoop loop = new PollLoop(this::consumeAll, this::hasUnannouncedRecord, this::waitsFirst,
+    private final EpollWaiter waiter = new EpollWaiter();
+    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, this::hasUnannouncedRecord, this::waitsFirst,
             arena::close);
 
     /** An empty reader; {@link #add} rings to it. */
@@ -107,7 +109,7 @@ public final class RingBufReader implements EventReader {
             RingConsumer consumer = new RingConsumer(consumerPage, producerSide,
                     producerSide.asSlice(page, 2 * size), size);
             Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, delivery, notification);
-            loop.watch(fd);
+            waiter.watch(fd);
             rings.add(ring);
             return ring;
         } finally {
@@ -154,9 +156,10 @@ public final class RingBufReader implements EventReader {
         loop.wakeup();
     }
 
-    @Override
+    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
     public int epollFd() {
-        return loop.epollFd();
+        loop.checkOpen();
+        return waiter.fd();
     }
 
     @Override

@@ -39,6 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static io.bpfring.memring.Readers.busyPoll;
+import static io.bpfring.memring.Readers.consume;
+import static io.bpfring.memring.Readers.poll;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,7 +130,7 @@ class MemoryRingTest {
             }));
             CompletableFuture.allOf(producing.toArray(CompletableFuture[]::new)).get(LONG.toSeconds(), TimeUnit.SECONDS);
             assertEquals(producers * perProducer, total[0]);
-            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            assertEquals(0, consume(ring, r -> true), "nothing duplicated");
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
             assertEquals(0, ring.lost());
@@ -175,7 +178,7 @@ class MemoryRingTest {
                 assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
                 assertEquals(0, writer.exitValue());
             }
-            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            assertEquals(0, consume(ring, r -> true), "nothing duplicated");
             assertEquals(0, ring.lost());
             report("processes, shared file", total[0], start);
         }
@@ -199,12 +202,14 @@ class MemoryRingTest {
     private static void pollUntil(MemoryRing ring, RecordHandler handler, BooleanSupplier done,
                                   Runnable checkProducers) {
         long lastRecord = System.nanoTime();
-        while (!done.getAsBoolean()) {
-            if (ring.poll(handler, Duration.ofMillis(100)) > 0) {
-                lastRecord = System.nanoTime();
-            } else {
-                checkProducers.run();
-                assertTrue(System.nanoTime() - lastRecord < LONG.toNanos(), "no record for " + LONG);
+        try (MemoryRingReader reader = ring.reader(handler)) {
+            while (!done.getAsBoolean()) {
+                if (reader.poll(Duration.ofMillis(100)) > 0) {
+                    lastRecord = System.nanoTime();
+                } else {
+                    checkProducers.run();
+                    assertTrue(System.nanoTime() - lastRecord < LONG.toNanos(), "no record for " + LONG);
+                }
             }
         }
     }
@@ -226,10 +231,10 @@ class MemoryRingTest {
             long position = ring.reserve(16, forever);
             assertTrue(position != -1, "no room");
             ring.commit(position, 0);
-            assertEquals(1, ring.poll(r -> true, forever));
+            assertEquals(1, poll(ring, r -> true, forever));
             ring.offer(new byte[8]);
-            assertEquals(1, ring.busyPoll(r -> true, forever));
-            assertThrows(IllegalArgumentException.class, () -> ring.poll(r -> true, Duration.ofSeconds(-1)));
+            assertEquals(1, busyPoll(ring, r -> true, forever));
+            assertThrows(IllegalArgumentException.class, () -> poll(ring, r -> true, Duration.ofSeconds(-1)));
         }
     }
 
@@ -239,10 +244,10 @@ class MemoryRingTest {
             long slow = ring.reserve(16);
             put(ring, 1, 1);
             List<Integer> seen = new ArrayList<>();
-            assertEquals(0, ring.consume(r -> seen.add(r.getInt(0))));
+            assertEquals(0, consume(ring, r -> seen.add(r.getInt(0))));
             ring.data().set(JAVA_INT, ring.payloadOffset(slow), 0);
             ring.commit(slow, 0);
-            assertEquals(2, ring.consume(r -> seen.add(r.getInt(0))));
+            assertEquals(2, consume(ring, r -> seen.add(r.getInt(0))));
             assertEquals(List.of(0, 1), seen);
         }
     }
@@ -269,7 +274,7 @@ class MemoryRingTest {
             ring.discard(a, 0);
             ring.commit(b, 0);
             List<Long> positions = new ArrayList<>();
-            assertEquals(1, ring.consume(r -> positions.add(r.position())));
+            assertEquals(1, consume(ring, r -> positions.add(r.position())));
             assertEquals(List.of(b), positions);
         }
     }
@@ -277,14 +282,14 @@ class MemoryRingTest {
     @Test
     void theConsumerSleepsUntilACommitWakesIt() throws Exception {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> true, LONG));
             Thread.sleep(50);
             long held = ring.reserve(8);
             ring.commit(ring.reserve(8), RingProducer.NO_WAKEUP);
             assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
             ring.commit(held, 0); // the record the consumer waits at: the adaptive wake-up
             assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
-            assertEquals(0, ring.busyPoll(r -> true, Duration.ofMillis(5)));
+            assertEquals(0, busyPoll(ring, r -> true, Duration.ofMillis(5)));
         }
     }
 
@@ -300,7 +305,7 @@ class MemoryRingTest {
             IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.commit(position, 0));
             assertTrue(twice.getMessage().contains("committed or discarded already"), twice.getMessage());
             assertThrows(IllegalStateException.class, () -> ring.commit(12345, 0));
-            assertEquals(1, ring.consume(r -> true), "the good record is still there");
+            assertEquals(1, consume(ring, r -> true), "the good record is still there");
         }
         assertThrows(IllegalArgumentException.class, () -> MemoryRing.inMemory(5000));
         Path garbage = dir.resolve("garbage");
@@ -330,12 +335,12 @@ class MemoryRingTest {
     void closeFromAnotherThreadEndsASleepingPollAtOnce(boolean sharedFile) throws Exception {
         long mappings = ringMappings();
         MemoryRing ring = ring(sharedFile);
-        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> true, LONG));
         Thread.sleep(100); // let it sleep on the futex; a close before that ends it all the same
         ring.close();
         assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
         assertEquals(mappings, ringMappings(), "unmapped once the poll has returned");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.poll(r -> true, LONG));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> poll(ring, r -> true, LONG));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
@@ -348,7 +353,7 @@ class MemoryRingTest {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         List<Long> seen = new CopyOnWriteArrayList<>();
-        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> {
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> {
             inHandler.countDown();
             awaitLatch(closed);
             seen.add(r.getLong(8)); // reads the record after another thread closed the ring
@@ -379,13 +384,13 @@ class MemoryRingTest {
             put(ring, 1, seq);
         }
         List<Long> seen = new ArrayList<>();
-        assertEquals(3, ring.poll(r -> {
+        assertEquals(3, poll(ring, r -> {
             seen.add(r.getLong(8));
             ring.close();
             return true;
         }, LONG));
         assertEquals(List.of(0L, 1L, 2L), seen);
-        assertThrows(IllegalStateException.class, () -> ring.consume(r -> true));
+        assertThrows(IllegalStateException.class, () -> consume(ring, r -> true));
         assertEquals(mappings, ringMappings());
     }
 
@@ -413,7 +418,7 @@ class MemoryRingTest {
                     }, threads));
                 }
                 users.add(CompletableFuture.runAsync(() -> {
-                    while (ring.poll(r -> true, LONG) > 0) {
+                    while (poll(ring, r -> true, LONG) > 0) {
                         polls.incrementAndGet();
                     }
                 }, threads));
@@ -458,7 +463,7 @@ class MemoryRingTest {
             long[] next = {0};
             // The held reservation blocks everything behind it while its process lives.
             Thread.sleep(200);
-            assertEquals(0, ring.consume(r -> true));
+            assertEquals(0, consume(ring, r -> true));
             holder.destroyForcibly().waitFor();
             pollUntil(ring, r -> {
                 assertEquals(8, r.getInt(0));
@@ -535,7 +540,7 @@ class MemoryRingTest {
     /** Polls until the record with sequence number {@code seq} arrived, or fails if the producer has gone. */
     private static void consumeUntil(MemoryRing ring, Process producer, RecordViewCheck check, long[] last, long seq) {
         while (last[0] < seq) {
-            if (ring.poll(r -> {
+            if (poll(ring, r -> {
                 check.accept(r);
                 return true;
             }, Duration.ofSeconds(1)) == 0 && !producer.isAlive()) {
@@ -574,7 +579,7 @@ class MemoryRingTest {
             stopHoldingTheLock(eager, lock);
             long[] last = {-1};
             RecordViewCheck inOrder = inOrderFrom(9, last);
-            ring.consume(r -> {
+            consume(ring, r -> {
                 inOrder.accept(r);
                 return true;
             }); // room enough now: only the lock is in the way
@@ -600,7 +605,7 @@ class MemoryRingTest {
             Process eager = producer(file, 10, "eager", Long.toString(Long.MAX_VALUE));
             stopHoldingTheLock(eager, lock);
             eager.destroyForcibly().waitFor();
-            ring.consume(r -> true);
+            consume(ring, r -> true);
             assertTimeoutPreemptively(HANG, () -> {
                 long position = ring.reserve(16);
                 assertTrue(position >= 0, "the dead producer's lock was taken over");
@@ -636,7 +641,7 @@ class MemoryRingTest {
                 other.commit(position, 0);
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
-            assertEquals(2, ring.consume(r -> true));
+            assertEquals(2, consume(ring, r -> true));
         }
     }
 

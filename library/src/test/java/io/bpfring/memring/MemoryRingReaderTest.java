@@ -1,0 +1,117 @@
+package io.bpfring.memring;
+
+import io.bpfring.ClosedException;
+import io.bpfring.ring.ControlledRecordHandler;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The reader of a MemoryRing: its bound handler, wakeup, close, the controlled handler. */
+class MemoryRingReaderTest {
+    /** Long enough never to end a test that works; it only bounds one that hangs. */
+    private static final Duration LONG = Duration.ofSeconds(30);
+
+    private final List<Long> seqs = new ArrayList<>();
+
+    private static void put(MemoryRing ring, long seq) {
+        long position = ring.reserve(8, LONG);
+        assertTrue(position != -1, "no room");
+        ring.data().set(JAVA_LONG, ring.payloadOffset(position), seq);
+        ring.commit(position, 0);
+    }
+
+    @Test
+    void wakeupEndsASleepingPollAndANextOneAfterItDeliveredWhatIsThere() throws Exception {
+        try (MemoryRing ring = MemoryRing.inMemory(4096);
+             MemoryRingReader reader = ring.reader(r -> seqs.add(r.getLong(0)))) {
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
+            Thread.sleep(50); // let it sleep on the futex; a wakeup before that ends it all the same
+            reader.wakeup();
+            assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the wakeup, not at its 30 s timeout");
+            // A wakeup with no poll running ends the next poll, after it delivered what is there.
+            put(ring, 1);
+            reader.wakeup();
+            assertEquals(1, reader.poll(LONG));
+            reader.wakeup();
+            assertEquals(0, reader.poll(LONG));
+            assertEquals(0, reader.busyPoll(Duration.ofMillis(1)), "the wakeup was taken");
+            assertEquals(List.of(1L), seqs);
+        }
+    }
+
+    @Test
+    void oneReaderAtATimeAndClosingItLeavesTheRingOpen() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            MemoryRingReader first = ring.reader(r -> seqs.add(r.getLong(0)));
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.reader(r -> true));
+            assertTrue(twice.getMessage().contains("reader already"), twice.getMessage());
+            put(ring, 1);
+            assertEquals(1, first.consume());
+            first.close();
+            assertThrows(ClosedException.class, first::consume);
+            put(ring, 2);
+            try (MemoryRingReader second = ring.reader(r -> seqs.add(r.getLong(0)))) {
+                assertEquals(1, second.consume());
+                assertEquals(ring, second.ring());
+            }
+            assertEquals(List.of(1L, 2L), seqs);
+        }
+    }
+
+    @Test
+    void closingTheRingClosesItsReader() throws Exception {
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        MemoryRingReader reader = ring.reader(r -> true);
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> reader.poll(LONG));
+        Thread.sleep(50);
+        ring.close();
+        assertEquals(0, polled.get(2, TimeUnit.SECONDS));
+        assertThrows(ClosedException.class, () -> reader.poll(LONG));
+        assertThrows(ClosedException.class, () -> ring.reader(r -> true));
+        reader.close(); // harmless, as is a late wakeup
+        reader.wakeup();
+    }
+
+    /**
+     * ABORT leaves the record in the ring (the next poll delivers it again, at the same position)
+     * and ends the poll, BREAK ends the poll after its record, CONTINUE drains: in reclaimed
+     * space, so the aborted record must not have been handed back to producers either.
+     */
+    @Test
+    void aControlledHandlerAbortsBreaksAndContinues() {
+        Deque<ControlledRecordHandler.Action> answers = new ArrayDeque<>(List.of(ControlledRecordHandler.Action.ABORT,
+                ControlledRecordHandler.Action.CONTINUE, ControlledRecordHandler.Action.BREAK));
+        List<String> seen = new ArrayList<>();
+        try (MemoryRing ring = MemoryRing.inMemory(4096);
+             MemoryRingReader reader = ring.controlledReader(r -> {
+                 seen.add(r.getLong(0) + "@" + r.position());
+                 return answers.isEmpty() ? ControlledRecordHandler.Action.CONTINUE : answers.poll();
+             })) {
+            for (int i = 0; i < 4; i++) {
+                put(ring, i);
+            }
+            assertEquals(0, reader.poll(LONG), "aborted: nothing consumed");
+            assertEquals(List.of("0@0"), seen);
+            assertEquals(0, ring.consumerPosition());
+            assertEquals(2, reader.poll(LONG), "the aborted record again, then one that breaks");
+            assertEquals(List.of("0@0", "0@0", "1@16"), seen);
+            assertEquals(32, ring.consumerPosition());
+            assertEquals(2, reader.consume(), "the rest");
+            assertEquals(List.of("0@0", "0@0", "1@16", "2@32", "3@48"), seen);
+            assertEquals(ring.producerPosition(), ring.consumerPosition());
+            put(ring, 4);
+            assertEquals(1, reader.consume(), "reclaimed space takes records again");
+        }
+    }
+}
