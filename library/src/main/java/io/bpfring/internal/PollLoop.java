@@ -1,12 +1,15 @@
 package io.bpfring.internal;
 
 import io.bpfring.ClosedException;
+import io.bpfring.RecordBuffer;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongToIntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The poll loop every reader shares: waiting through a {@link Waiter} (epoll for kernel buffers,
@@ -23,6 +26,7 @@ public final class PollLoop {
     private final Backoff backoff = new Backoff();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final LongToIntFunction consumeAll;
+    private final ToIntFunction<RecordBuffer> copyOne;
     private final BooleanSupplier hasUnannouncedRecord;
     private final BooleanSupplier waitsFirst;
     private final Runnable releaseBuffers;
@@ -36,6 +40,9 @@ public final class PollLoop {
      *                             released, after the buffers
      * @param consumeAll           delivers at most the given number of records from every
      *                             buffer; stops early when {@link #stopRequested()}
+     * @param copyOne              copies the next record of any buffer into the given buffer,
+     *                             instead of delivering it; returns 1 if it did, 0 if none is
+     *                             committed
      * @param hasUnannouncedRecord whether a record is committed that no wake-up may announce,
      *                             looked at just before the reader sleeps
      * @param waitsFirst           whether a poll waits before it consumes: when every buffer's
@@ -44,10 +51,11 @@ public final class PollLoop {
      * @param releaseBuffers       releases the buffers' mappings and fds; called once, under the
      *                             consuming lock
      */
-    public PollLoop(Waiter waiter, LongToIntFunction consumeAll, BooleanSupplier hasUnannouncedRecord,
-                    BooleanSupplier waitsFirst, Runnable releaseBuffers) {
+    public PollLoop(Waiter waiter, LongToIntFunction consumeAll, ToIntFunction<RecordBuffer> copyOne,
+                    BooleanSupplier hasUnannouncedRecord, BooleanSupplier waitsFirst, Runnable releaseBuffers) {
         this.waiter = waiter;
         this.consumeAll = consumeAll;
+        this.copyOne = copyOne;
         this.hasUnannouncedRecord = hasUnannouncedRecord;
         this.waitsFirst = waitsFirst;
         this.releaseBuffers = releaseBuffers;
@@ -65,7 +73,7 @@ public final class PollLoop {
 
     /** Waits without a limit for records; see {@link #poll(Duration)}. */
     public int poll() {
-        return run(null, false);
+        return run(null, false, null);
     }
 
     /**
@@ -76,7 +84,7 @@ public final class PollLoop {
      * @return the number of records delivered
      */
     public int poll(Duration timeout) {
-        return run(timeout, false);
+        return run(timeout, false, null);
     }
 
     /**
@@ -84,7 +92,17 @@ public final class PollLoop {
      * backing off from spinning to parking while they stay empty (see {@link Backoff}).
      */
     public int busyPoll(Duration timeout) {
-        return run(timeout, true);
+        return run(timeout, true, null);
+    }
+
+    /**
+     * Copies the next record into {@code into}, waiting as {@link #poll(Duration)} does.
+     *
+     * @return whether it did: false at the timeout, a wakeup or the close
+     */
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        Objects.requireNonNull(into, "into");
+        return run(timeout, false, into) > 0;
     }
 
     /** Delivers at most {@code max} committed records, without waiting. */
@@ -141,17 +159,19 @@ public final class PollLoop {
         }
     }
 
-    private int run(Duration timeout, boolean busy) {
+    /** Polls: delivers to the handlers, or copies one record into {@code into} when it is given. */
+    private int run(Duration timeout, boolean busy, RecordBuffer into) {
         long deadline = deadline(timeout);
         enter();
         try {
-            boolean waitFirst = !busy && waitsFirst.getAsBoolean();
+            // A read takes one record at a time: waiting first would cost a wait per record.
+            boolean waitFirst = !busy && into == null && waitsFirst.getAsBoolean();
             backoff.reset();
             while (true) {
                 if (waitFirst) {
                     waiter.await(waiter.arm(), timeout == null ? -1 : Math.max(0, deadline - System.nanoTime()));
                 }
-                int delivered = consumeAll.applyAsInt(Long.MAX_VALUE);
+                int delivered = into == null ? consumeAll.applyAsInt(Long.MAX_VALUE) : copyOne.applyAsInt(into);
                 if (delivered > 0 || stopRequested) {
                     return delivered;
                 }

@@ -1,6 +1,7 @@
 package io.bpfring.memring;
 
 import io.bpfring.EventReader;
+import io.bpfring.RecordBuffer;
 import io.bpfring.internal.PollLoop;
 import io.bpfring.internal.Waiter;
 import io.bpfring.ring.ControlledRecordHandler;
@@ -30,14 +31,21 @@ import java.util.function.IntSupplier;
 public final class MemoryRingReader implements EventReader {
     private final MemoryRing ring;
     private final RingConsumer consumer;
+    /** Where the running read copies its record. */
+    private RecordBuffer readTarget;
     private final RecordHandler handler;
     private final ControlledRecordHandler controlled;
     private final PollLoop loop;
+    /** Copies a record into the running read's buffer. */
+    private final RecordHandler copier = record -> {
+        this.readTarget.fill(0, record.position(), record.data(), record.offset(), record.length());
+        return true;
+    };
 
     MemoryRingReader(MemoryRing ring, RecordHandler handler, ControlledRecordHandler controlled) {
         this.ring = ring;
         this.consumer = ring.consumer();
-        this.loop = new PollLoop(new FutexWaiter(ring), this::consumeAll, consumer::hasCommittedRecord, () -> false,
+        this.loop = new PollLoop(new FutexWaiter(ring), this::consumeAll, this::copyOne, consumer::hasCommittedRecord, () -> false,
                 () -> ring.detach(this));
         this.handler = handler == null ? null : record -> {
             boolean goOn = handler.onRecord(record);
@@ -86,6 +94,12 @@ public final class MemoryRingReader implements EventReader {
         return mapped(() -> loop.consume(max));
     }
 
+    /** {@inheritDoc} The record's source is 0. */
+    @Override
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        return mapped(() -> loop.readInto(into, timeout) ? 1 : 0) > 0;
+    }
+
     @Override
     public void wakeup() {
         loop.wakeup();
@@ -118,6 +132,19 @@ public final class MemoryRingReader implements EventReader {
             delivered += consumeOnce(max - delivered);
         }
         return delivered;
+    }
+
+    private int copyOne(RecordBuffer into) {
+        readTarget = into;
+        try {
+            int copied = consumer.consume(copier, 1);
+            while (copied == 0 && ring.skipAbandoned()) {
+                copied = consumer.consume(copier, 1);
+            }
+            return copied;
+        } finally {
+            readTarget = null;
+        }
     }
 
     private int consumeOnce(long max) {

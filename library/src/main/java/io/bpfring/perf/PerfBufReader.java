@@ -2,6 +2,7 @@ package io.bpfring.perf;
 
 import io.bpfring.Errno;
 import io.bpfring.EventReader;
+import io.bpfring.RecordBuffer;
 import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
@@ -89,9 +90,11 @@ public final class PerfBufReader implements EventReader {
      * nothing for the perf buffer, whose wake-ups the kernel counts per CPU.
      */
     private final EpollWaiter waiter = new EpollWaiter();
-    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, () -> false, () -> false, this::releaseBuffers);
+    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, this::copyOne, () -> false, () -> false, this::releaseBuffers);
     private final long bytesPerCpu;
     private long lost;
+    /** The buffer a read looks at first: they take turns. */
+    private int nextRead;
 
     private PerfBufReader(Builder builder) {
         this.map = builder.map;
@@ -205,6 +208,15 @@ public final class PerfBufReader implements EventReader {
         return loop.consume(max);
     }
 
+    /**
+     * {@inheritDoc} The record's source is the CPU; its bytes include the kernel's 0-7 bytes of
+     * padding. Lost records met on the way are counted and reported as a poll reports them.
+     */
+    @Override
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        return loop.readInto(into, timeout);
+    }
+
     @Override
     public void wakeup() {
         loop.wakeup();
@@ -232,6 +244,23 @@ public final class PerfBufReader implements EventReader {
             delivered += buffer.handler.consume(buffer.consumer, max - delivered);
         }
         return delivered;
+    }
+
+    private int copyOne(RecordBuffer into) {
+        for (int i = 0; i < buffers.size(); i++) {
+            int at = (nextRead + i) % buffers.size();
+            CpuBuffer buffer = buffers.get(at);
+            buffer.handler.readTarget = into;
+            try {
+                if (buffer.consumer.consume(buffer.handler.copier, 1) > 0) {
+                    nextRead = at + 1;
+                    return 1;
+                }
+            } finally {
+                buffer.handler.readTarget = null;
+            }
+        }
+        return 0;
     }
 
     private void releaseBuffers() {
@@ -314,6 +343,21 @@ public final class PerfBufReader implements EventReader {
         private final SampleHandler onSample;
         private final ControlledSampleHandler onControlledSample;
         private final LostHandler onLost;
+        /** Copies a sample into the running read's buffer, and reports losses as the handler does. */
+        private final PerfRecordHandler copier = new PerfRecordHandler() {
+            @Override
+            public boolean onSample(RecordView sample) {
+                readTarget.fill(cpu, sample.position(), sample.data(), sample.offset(), sample.length());
+                return true;
+            }
+
+            @Override
+            public void onLost(long count) {
+                Dispatch.this.onLost(count);
+            }
+        };
+        /** Where the running read copies its sample. */
+        private RecordBuffer readTarget;
 
         Dispatch(int cpu, SampleHandler onSample, ControlledSampleHandler onControlledSample, LostHandler onLost) {
             this.cpu = cpu;

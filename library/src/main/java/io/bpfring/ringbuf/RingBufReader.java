@@ -1,6 +1,7 @@
 package io.bpfring.ringbuf;
 
 import io.bpfring.EventReader;
+import io.bpfring.RecordBuffer;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
 import io.bpfring.internal.EpollWaiter;
@@ -46,8 +47,12 @@ import java.util.List;
 public final class RingBufReader implements EventReader {
     private final Arena arena = Arena.ofShared();
     private final List<Ring> rings = new ArrayList<>();
+    /** The ring a read looks at first: they take turns. */
+    private int nextRead;
+    /** Where the running read copies its record. */
+    private RecordBuffer readTarget;
     private final EpollWaiter waiter = new EpollWaiter();
-    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, this::hasUnannouncedRecord, this::waitsFirst,
+    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, this::copyOne, this::hasUnannouncedRecord, this::waitsFirst,
             arena::close);
 
     /** An empty reader; {@link #add} rings to it. */
@@ -151,6 +156,12 @@ public final class RingBufReader implements EventReader {
         return loop.consume(max);
     }
 
+    /** {@inheritDoc} The record's source is its ring's {@linkplain Ring#index() index}. */
+    @Override
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        return loop.readInto(into, timeout);
+    }
+
     @Override
     public void wakeup() {
         loop.wakeup();
@@ -173,6 +184,22 @@ public final class RingBufReader implements EventReader {
             delivered += rings.get(i).consumeUnlocked(max - delivered);
         }
         return delivered;
+    }
+
+    private int copyOne(RecordBuffer into) {
+        readTarget = into;
+        try {
+            for (int i = 0; i < rings.size(); i++) {
+                Ring ring = rings.get((nextRead + i) % rings.size());
+                if (ring.consumer.consume(ring.copier, 1) > 0) {
+                    nextRead = ring.index + 1;
+                    return 1;
+                }
+            }
+            return 0;
+        } finally {
+            readTarget = null;
+        }
     }
 
     /**
@@ -210,6 +237,8 @@ public final class RingBufReader implements EventReader {
         private final RingConsumer consumer;
         private final RecordHandler handler;
         private final ControlledRecordHandler controlled;
+        /** Copies a record into the running read's buffer. */
+        private final RecordHandler copier;
         private final Notification notification;
 
         private Ring(int index, String name, int mapFd, RingConsumer consumer, Delivery delivery,
@@ -225,6 +254,10 @@ public final class RingBufReader implements EventReader {
                     loop.stop();
                 }
                 return goOn;
+            };
+            this.copier = record -> {
+                readTarget.fill(index, record.position(), record.data(), record.offset(), record.length());
+                return true;
             };
             this.controlled = delivery.controlled == null ? null : record -> {
                 ControlledRecordHandler.Action action = delivery.controlled.onRecord(record);

@@ -1,19 +1,25 @@
 package io.bpfring.memring;
 
 import io.bpfring.ClosedException;
+import io.bpfring.Record;
+import io.bpfring.RecordBuffer;
 import io.bpfring.ring.ControlledRecordHandler;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,5 +119,62 @@ class MemoryRingReaderTest {
             put(ring, 4);
             assertEquals(1, reader.consume(), "reclaimed space takes records again");
         }
+    }
+
+    private static long seqOf(Record record) {
+        return ByteBuffer.wrap(record.bytes()).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    /** Pulled records: in order, the buffer reused, pull and push sharing them. */
+    @Test
+    void readCopiesRecordsInOrderAndTakesThemFromTheHandler() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096);
+             MemoryRingReader reader = ring.reader(r -> seqs.add(r.getLong(0)))) {
+            for (int i = 0; i < 4; i++) {
+                put(ring, i);
+            }
+            Record first = reader.read(LONG);
+            assertEquals(new Record(0, 0, first.bytes()), first);
+            assertEquals(0, seqOf(first));
+            RecordBuffer buffer = new RecordBuffer(8);
+            byte[] array = buffer.array();
+            assertTrue(reader.readInto(buffer, LONG));
+            assertTrue(reader.readInto(buffer, LONG));
+            assertSame(array, buffer.array(), "a buffer that fits is never replaced");
+            assertEquals(2, ByteBuffer.wrap(array).order(ByteOrder.nativeOrder()).getLong());
+            assertEquals(32, buffer.position());
+            assertEquals(1, reader.poll(LONG), "the rest goes to the handler");
+            assertEquals(List.of(3L), seqs);
+            assertEquals(null, reader.read(Duration.ofMillis(20)), "the timeout: nothing");
+        }
+    }
+
+    /** close() from another thread ends a read that waits, and the stream; so does the ring's close. */
+    @Test
+    void closeEndsABlockedReadAndTheStream() throws Exception {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            MemoryRingReader reader = ring.reader(r -> true);
+            CompletableFuture<Record> read = CompletableFuture.supplyAsync(() -> reader.read(LONG));
+            Thread.sleep(50);
+            reader.close();
+            assertEquals(null, read.get(2, TimeUnit.SECONDS), "the read ends at the close");
+            assertThrows(ClosedException.class, () -> reader.read(LONG));
+        }
+        MemoryRing ring = MemoryRing.inMemory(4096);
+        MemoryRingReader reader = ring.reader(r -> true);
+        List<Long> streamed = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> stream = CompletableFuture.supplyAsync(() -> reader.records()
+                .peek(r -> streamed.add(seqOf(r))).count());
+        put(ring, 1);
+        reader.wakeup(); // does not end the stream
+        put(ring, 2);
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (streamed.size() < 2) {
+            assertTrue(System.nanoTime() - deadline < 0, "no progress");
+            Thread.yield();
+        }
+        ring.close();
+        assertEquals(2, stream.get(2, TimeUnit.SECONDS), "the stream ends at the ring's close");
+        assertEquals(List.of(1L, 2L), streamed);
     }
 }
