@@ -6,7 +6,8 @@
  * user ring buffers), {@code perf} (perf buffers), {@code memring} (rings of Java producers),
  * {@code bpf} (maps, programs, tracepoints), {@code asm} (the assembler), {@code link}
  * (attaching programs), {@code elf}, {@code btf}, {@code dwarf} and {@code object} (reading and
- * loading BPF objects), {@code decode} (records by their BTF types). Not exported: {@code sys},
+ * loading BPF objects), {@code decode} (records by their BTF types), {@code flow} (any reader's
+ * records as a {@code Flow.Publisher}). Not exported: {@code sys},
  * the one place that calls the native linker, and {@code internal}, what the readers share.
  *
  * <p>The library calls the kernel through the native linker, so a program that uses it from
@@ -21,6 +22,7 @@ module io.bpfring {
     exports io.bpfring.decode;
     exports io.bpfring.dwarf;
     exports io.bpfring.elf;
+    exports io.bpfring.flow;
     exports io.bpfring.link;
     exports io.bpfring.memring;
     exports io.bpfring.object;

@@ -31,7 +31,7 @@ class JavadocTest {
             "io/bpfring/ring", "consumer.consume(record -> seen.add(record.getLong(0)), Long.MAX_VALUE);",
             "io/bpfring/ringbuf", "RingBufReader reader = RingBufReader.of(events, record -> {",
             "io/bpfring/perf", "PerfBufReader reader = PerfBufReader.builder(events)",
-            "io/bpfring/memring", "try (MemoryRing ring = MemoryRing.inMemory(1 << 20)) {");
+            "io/bpfring/memring", "try (MemoryRing ring = MemoryRing.inMemory(1 << 20);");
 
     @Test
     void theDocumentationBuildsWithItsExamples() throws IOException, InterruptedException {

@@ -51,7 +51,8 @@ class LayersTest {
                     "io.bpfring.bpf")),
             Map.entry("io.bpfring.perf", Set.of("io.bpfring.sys", "io.bpfring.internal", "io.bpfring.ring",
                     "io.bpfring.bpf")),
-            Map.entry("io.bpfring.memring", Set.of("io.bpfring.sys", "io.bpfring.internal", "io.bpfring.ring")));
+            Map.entry("io.bpfring.memring", Set.of("io.bpfring.sys", "io.bpfring.internal", "io.bpfring.ring")),
+            Map.entry("io.bpfring.flow", Set.of()));
 
     @Test
     void eachPackageUsesOnlyThePackagesBelowIt() {

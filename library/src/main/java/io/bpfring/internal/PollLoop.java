@@ -1,33 +1,32 @@
 package io.bpfring.internal;
 
 import io.bpfring.ClosedException;
-import io.bpfring.sys.Epoll;
-import io.bpfring.sys.EventFd;
+import io.bpfring.RecordBuffer;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongToIntFunction;
+import java.util.function.ToIntFunction;
 
 /**
- * The poll loop every kernel reader shares: one epoll, wakeup through an eventfd, and a close
- * that any thread may call. A reader owns one (the ring buffer reader and the perf buffer
- * reader, each in its own package) and tells it how to consume its buffers and whether a record
- * is waiting that no wake-up will announce; the reader's public methods call the loop's.
+ * The poll loop every reader shares: waiting through a {@link Waiter} (epoll for kernel buffers,
+ * a futex for a ring of Java producers), wakeup, and a close that any thread may call. A reader
+ * owns one and tells it how to consume its buffers and whether a record is waiting that no
+ * wake-up will announce; the reader's public methods call the loop's.
  *
  * <p>The consuming methods hold a lock for their whole run, so {@link #close()} from another
  * thread waits until a running poll has delivered what is committed and returned.
  */
 public final class PollLoop {
-    /** The epoll data of the eventfd; a buffer's fd is watched with 0. */
-    private static final long EVENTFD_DATA = -1;
-
-    private final Epoll epoll;
-    private final EventFd wakeups;
+    private final Waiter waiter;
     private final ReentrantLock consuming = new ReentrantLock();
+    private final Backoff backoff = new Backoff();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final LongToIntFunction consumeAll;
+    private final ToIntFunction<RecordBuffer> copyOne;
     private final BooleanSupplier hasUnannouncedRecord;
     private final BooleanSupplier waitsFirst;
     private final Runnable releaseBuffers;
@@ -37,41 +36,29 @@ public final class PollLoop {
     private boolean stopRequested;
 
     /**
+     * @param waiter               how a poll sleeps and is woken; closed when the loop is
+     *                             released, after the buffers
      * @param consumeAll           delivers at most the given number of records from every
      *                             buffer; stops early when {@link #stopRequested()}
+     * @param copyOne              copies the next record of any buffer into the given buffer,
+     *                             instead of delivering it; returns 1 if it did, 0 if none is
+     *                             committed
      * @param hasUnannouncedRecord whether a record is committed that no wake-up may announce,
-     *                             looked at just before the reader sleeps in epoll
-     * @param waitsFirst           whether a poll waits on epoll before it consumes: when every
-     *                             buffer's producer decides its own wake-ups, the wait paces the
-     *                             consumer as the producer intends
+     *                             looked at just before the reader sleeps
+     * @param waitsFirst           whether a poll waits before it consumes: when every buffer's
+     *                             producer decides its own wake-ups, the wait paces the consumer
+     *                             as the producer intends
      * @param releaseBuffers       releases the buffers' mappings and fds; called once, under the
      *                             consuming lock
      */
-    public PollLoop(LongToIntFunction consumeAll, BooleanSupplier hasUnannouncedRecord, BooleanSupplier waitsFirst,
-                    Runnable releaseBuffers) {
+    public PollLoop(Waiter waiter, LongToIntFunction consumeAll, ToIntFunction<RecordBuffer> copyOne,
+                    BooleanSupplier hasUnannouncedRecord, BooleanSupplier waitsFirst, Runnable releaseBuffers) {
+        this.waiter = waiter;
         this.consumeAll = consumeAll;
+        this.copyOne = copyOne;
         this.hasUnannouncedRecord = hasUnannouncedRecord;
         this.waitsFirst = waitsFirst;
         this.releaseBuffers = releaseBuffers;
-        Epoll epoll = new Epoll(16);
-        EventFd wakeups = null;
-        try {
-            wakeups = new EventFd();
-            epoll.add(wakeups.fd(), Epoll.EPOLLIN, EVENTFD_DATA);
-        } catch (RuntimeException e) {
-            if (wakeups != null) {
-                wakeups.close();
-            }
-            epoll.close();
-            throw e;
-        }
-        this.epoll = epoll;
-        this.wakeups = wakeups;
-    }
-
-    /** Wakes a poll when {@code fd} is readable: a buffer of the reader. */
-    public void watch(int fd) {
-        epoll.add(fd, Epoll.EPOLLIN, 0);
     }
 
     /** Ends the running consume or poll after the record being delivered: a handler returned false. */
@@ -86,26 +73,36 @@ public final class PollLoop {
 
     /** Waits without a limit for records; see {@link #poll(Duration)}. */
     public int poll() {
-        return run(null, false);
+        return run(null, false, null);
     }
 
     /**
-     * Delivers the records that are committed, waiting on epoll up to {@code timeout} for some if
+     * Delivers the records that are committed, waiting up to {@code timeout} for some if
      * there are none. Returns early on {@link #wakeup()} or {@link #close()}, or when a handler
      * returns false; it always delivers what is committed first.
      *
      * @return the number of records delivered
      */
     public int poll(Duration timeout) {
-        return run(timeout, false);
+        return run(timeout, false, null);
     }
 
     /**
-     * Like {@link #poll(Duration)}, but spins on the buffers instead of sleeping: the lowest
-     * latency, at the cost of a busy core.
+     * Like {@link #poll(Duration)}, but looks at the buffers again and again instead of sleeping
+     * backing off from spinning to parking while they stay empty (see {@link Backoff}).
      */
     public int busyPoll(Duration timeout) {
-        return run(timeout, true);
+        return run(timeout, true, null);
+    }
+
+    /**
+     * Copies the next record into {@code into}, waiting as {@link #poll(Duration)} does.
+     *
+     * @return whether it did: false at the timeout, a wakeup or the close
+     */
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        Objects.requireNonNull(into, "into");
+        return run(timeout, false, into) > 0;
     }
 
     /** Delivers at most {@code max} committed records, without waiting. */
@@ -124,13 +121,7 @@ public final class PollLoop {
      */
     public void wakeup() {
         wakeRequested.set(true);
-        wakeups.signal();
-    }
-
-    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
-    public int epollFd() {
-        checkOpen();
-        return epoll.fd();
+        waiter.signal();
     }
 
     /**
@@ -139,7 +130,7 @@ public final class PollLoop {
      */
     public void close() {
         closed = true;
-        wakeups.signal();
+        waiter.signal();
         if (consuming.isHeldByCurrentThread()) {
             return; // called from a handler: released when the consuming call returns
         }
@@ -151,21 +142,46 @@ public final class PollLoop {
         }
     }
 
-    private int run(Duration timeout, boolean busy) {
+    /**
+     * Closes without waiting for a running call, which releases when it returns (the caller keeps
+     * the buffers' memory alive until then): for a reader whose memory outlives it, closed by
+     * its owner from any thread, a handler's included.
+     */
+    public void closeWithoutWaiting() {
+        closed = true;
+        waiter.signal();
+        if (!consuming.isHeldByCurrentThread() && consuming.tryLock()) {
+            try {
+                release();
+            } finally {
+                consuming.unlock();
+            }
+        }
+    }
+
+    /** Polls: delivers to the handlers, or copies one record into {@code into} when it is given. */
+    private int run(Duration timeout, boolean busy, RecordBuffer into) {
         long deadline = deadline(timeout);
         enter();
         try {
-            boolean waitFirst = !busy && waitsFirst.getAsBoolean();
+            // A read takes one record at a time: waiting first would cost a wait per record.
+            boolean waitFirst = !busy && into == null && waitsFirst.getAsBoolean();
+            backoff.reset();
             while (true) {
                 if (waitFirst) {
-                    await(timeout == null ? -1 : millisUntil(deadline));
+                    waiter.await(waiter.arm(), timeout == null ? -1 : Math.max(0, deadline - System.nanoTime()));
                 }
-                int delivered = consumeAll.applyAsInt(Long.MAX_VALUE);
-                if (delivered > 0 || stopRequested || closed) {
+                int delivered = into == null ? consumeAll.applyAsInt(Long.MAX_VALUE) : copyOne.applyAsInt(into);
+                if (delivered > 0 || stopRequested) {
                     return delivered;
                 }
+                // Armed before the last looks: a close, wakeup or commit from here on ends the sleep.
+                int armed = waiter.arm();
+                if (closed) {
+                    return 0;
+                }
                 if (wakeRequested.get() && wakeRequested.getAndSet(false)) {
-                    wakeups.drain();
+                    waiter.clear();
                     return 0;
                 }
                 long remaining = deadline - System.nanoTime();
@@ -173,35 +189,14 @@ public final class PollLoop {
                     return 0;
                 }
                 if (busy) {
-                    Thread.onSpinWait();
+                    backoff.idle(remaining);
                 } else if (!waitFirst && !hasUnannouncedRecord.getAsBoolean()) {
-                    await(timeout == null ? -1 : millisUntil(deadline));
+                    waiter.await(armed, timeout == null ? -1 : remaining);
                 }
             }
         } finally {
             exit();
         }
-    }
-
-    /**
-     * Sleeps in epoll, and resets the eventfd whenever it woke us. The flags say why it rang: a
-     * wakeup() that a poll took from its flag before its signal landed leaves the eventfd
-     * readable, and a level-triggered epoll would then return at once, poll after poll, until
-     * the next wakeup().
-     */
-    private void await(int timeoutMillis) {
-        int ready = epoll.await(timeoutMillis);
-        for (int i = 0; i < ready; i++) {
-            if (epoll.data(i) == EVENTFD_DATA) {
-                wakeups.drain();
-            }
-        }
-    }
-
-    /** Milliseconds left until {@code deadline}, rounded up; 0 once it has passed. */
-    private static int millisUntil(long deadline) {
-        long remaining = deadline - System.nanoTime();
-        return remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
     }
 
     private static long deadline(Duration timeout) {
@@ -216,7 +211,11 @@ public final class PollLoop {
             throw new IllegalStateException("a handler may not poll or consume its own reader");
         }
         if (closed) {
-            consuming.unlock();
+            try {
+                release(); // a close that found this call holding the lock left it to release
+            } finally {
+                consuming.unlock();
+            }
             throw new ClosedException("the reader is closed");
         }
         stopRequested = false;
@@ -246,8 +245,7 @@ public final class PollLoop {
             try {
                 releaseBuffers.run();
             } finally {
-                epoll.close();
-                wakeups.close();
+                waiter.close();
             }
         }
     }

@@ -7,6 +7,7 @@ import io.bpfring.ClosedException;
 import io.bpfring.CorruptRingException;
 import io.bpfring.Errno;
 import io.bpfring.SyscallException;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.Reservation;
 import io.bpfring.ring.RingConsumer;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,6 +71,8 @@ public final class MemoryRing implements AutoCloseable {
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle LONG = JAVA_LONG.varHandle();
     private static final int PID = (int) ProcessHandle.current().pid();
+    /** How often a consumer looks again at a reservation whose process may have died. */
+    private static final long ABANDONED_CHECK_NANOS = 10_000_000;
     /**
      * This process's producers of a shared file take its lock word under one of these, chosen by
      * the file's device and inode, whichever instance maps it (see RingProducer#locking). Files
@@ -93,6 +97,8 @@ public final class MemoryRing implements AutoCloseable {
     /** The file's path, or what the ring is, for messages. */
     private final String name;
     private long abandoned;
+    /** The open reader, if any: one consumer at a time. */
+    private final AtomicReference<MemoryRingReader> reader = new AtomicReference<>();
     /**
      * Read without ordering, so that the check costs the producers' hot path nothing (the use
      * count, which every consumer call writes, is no place for it): it is there for the clearer
@@ -370,8 +376,11 @@ public final class MemoryRing implements AutoCloseable {
         return true;
     }
 
-    /** Out of line: the futex call would keep submit from being inlined where it is hot. */
-    private void wakeConsumer() {
+    /**
+     * Out of line: the futex call would keep submit from being inlined where it is hot. The
+     * reader's wakeup and close call it too.
+     */
+    void wakeConsumer() {
         if (uses.enter()) { // closed: nobody here to wake
             try {
                 wake();
@@ -394,83 +403,82 @@ public final class MemoryRing implements AutoCloseable {
 
     // ---- the consumer ----
 
-    /** Delivers the committed records without waiting. */
-    public int consume(RecordHandler handler) {
-        enter();
-        try {
-            return consumeCommitted(handler);
-        } finally {
-            uses.leave();
-        }
+    /**
+     * The ring's reader, delivering every record to {@code handler}: one at a time per ring (a
+     * second is refused until the first is closed). Closing the reader leaves the ring open;
+     * closing the ring closes its reader.
+     *
+     * @throws IllegalStateException if the ring has an open reader
+     * @throws ClosedException       if the ring is closed
+     */
+    public MemoryRingReader reader(RecordHandler handler) {
+        return attach(new MemoryRingReader(this, handler, null));
     }
 
     /**
-     * Delivers committed records, sleeping up to {@code timeout} until a producer commits one.
-     * A {@link #close()} ends the sleep at once.
-     *
-     * @return the number delivered, 0 at the timeout or the close
+     * Like {@link #reader(RecordHandler)}, with a handler that says of each record whether it took
+     * it: an aborted record stays in the ring, and the next poll delivers it again.
      */
-    public int poll(RecordHandler handler, Duration timeout) {
-        long deadline = Deadline.after(timeout);
-        enter();
-        try {
-            while (true) {
-                int delivered = consumeCommitted(handler);
-                if (delivered > 0) {
-                    return delivered;
-                }
-                // Close marks the ring closed before it bumps the word: if this read comes before
-                // the bump, the futex sees the word changed and does not sleep.
-                int seen = (int) INT.getAcquire(consumerPage, WAKE);
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0 || uses.isClosed()) {
-                    return 0;
-                }
-                if (!consumer.hasCommittedRecord()) {
-                    // A reservation left by a process that died wakes nobody: look again now and then.
-                    Sys.futexWait(consumerPage.asSlice(WAKE, 4), seen,
-                            shared && consumer.reservedBy() != 0 ? Math.min(remaining, 10_000_000) : remaining);
-                }
-            }
-        } finally {
-            uses.leave();
-        }
+    public MemoryRingReader controlledReader(ControlledRecordHandler handler) {
+        return attach(new MemoryRingReader(this, null, handler));
     }
 
-    /** Like {@link #poll}, spinning instead of sleeping. */
-    public int busyPoll(RecordHandler handler, Duration timeout) {
-        long deadline = Deadline.after(timeout);
-        enter();
-        try {
-            while (true) {
-                int delivered = consumeCommitted(handler);
-                if (delivered > 0 || uses.isClosed() || System.nanoTime() - deadline >= 0) {
-                    return delivered;
-                }
-                Thread.onSpinWait();
-            }
-        } finally {
-            uses.leave();
+    private MemoryRingReader attach(MemoryRingReader reader) {
+        checkOpen();
+        if (!this.reader.compareAndSet(null, reader)) {
+            throw new IllegalStateException(name + " has a reader already: one consumer at a time. Close it first");
         }
+        if (uses.isClosed()) { // closed meanwhile: its close may not have seen this reader
+            reader.closeWithRing();
+            throw new ClosedException("the ring is closed");
+        }
+        return reader;
     }
 
-    private int consumeCommitted(RecordHandler handler) {
-        int delivered = consumer.consume(handler, Long.MAX_VALUE);
-        while (shared && skipAbandoned()) {
-            delivered += consumer.consume(handler, Long.MAX_VALUE);
-        }
-        return delivered;
+    /** Called when {@code reader} is released: the ring may have another. */
+    void detach(MemoryRingReader reader) {
+        this.reader.compareAndSet(reader, null);
     }
 
-    /** Starts a consumer call, which keeps the ring mapped until it returns. */
-    private void enter() {
+    RingConsumer consumer() {
+        return consumer;
+    }
+
+    /** Starts a consumer call, which keeps the ring mapped until {@link #leave()}. */
+    void enter() {
         if (!uses.enter()) {
-            throw new IllegalStateException("the ring is closed");
+            throw new ClosedException("the ring is closed");
         }
     }
 
-    /** Skips a record whose producer process is gone; returns whether it did. */
-    private boolean skipAbandoned() {
+    void leave() {
+        uses.leave();
+    }
+
+    /** The wake word's count, read before the consumer's last look at the ring; the caller holds a use. */
+    int wakeCount() {
+        // Close and commits bump the word after they publish: if this read comes before the bump,
+        // the futex sees the word changed and does not sleep.
+        return (int) INT.getAcquire(consumerPage, WAKE);
+    }
+
+    /**
+     * Sleeps on the wake word while it still reads {@code seen}, at most {@code timeoutNanos}
+     * (negative: no limit); the caller holds a use.
+     */
+    void awaitWake(int seen, long timeoutNanos) {
+        // A reservation left by a process that died wakes nobody: look again now and then.
+        if (shared && consumer.reservedBy() != 0) {
+            timeoutNanos = timeoutNanos < 0 ? ABANDONED_CHECK_NANOS : Math.min(timeoutNanos, ABANDONED_CHECK_NANOS);
+        }
+        Sys.futexWait(consumerPage.asSlice(WAKE, 4), seen, timeoutNanos);
+    }
+
+    /** Skips a record whose producer process is gone, in a shared file; returns whether it did. */
+    boolean skipAbandoned() {
+        if (!shared) {
+            return false;
+        }
         int owner = consumer.reservedBy();
         if (owner == 0 || alive(owner) || !consumer.discardAbandoned(owner)) {
             return false;
@@ -514,8 +522,8 @@ public final class MemoryRing implements AutoCloseable {
     }
 
     /**
-     * Closes the ring for every thread. A poll sleeping on another thread wakes at once, delivers
-     * what is committed and returns; the ring is unmapped when the last call using it (a
+     * Closes the ring for every thread, and its reader. A poll sleeping on another thread wakes at
+     * once, delivers what is committed and returns; the ring is unmapped when the last call using it (a
      * consumer call, a producer's wake-up) returns, at once when none runs. Any thread may call
      * it, a handler too, and more than once. A shared file stays for the other processes (their consumer may see one spurious
      * wake-up).
@@ -525,6 +533,11 @@ public final class MemoryRing implements AutoCloseable {
         if (uses.close()) {
             closed = true;
             try {
+                // After the use count closed: a reader attached from here on finds it so.
+                MemoryRingReader open = reader.get();
+                if (open != null) {
+                    open.closeWithRing();
+                }
                 wake();
             } finally {
                 uses.leave();

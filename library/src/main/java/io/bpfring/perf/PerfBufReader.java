@@ -2,13 +2,16 @@ package io.bpfring.perf;
 
 import io.bpfring.Errno;
 import io.bpfring.EventReader;
+import io.bpfring.RecordBuffer;
 import io.bpfring.SyscallException;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
 import io.bpfring.bpf.MapType;
+import io.bpfring.internal.EpollWaiter;
 import io.bpfring.internal.PollLoop;
 import io.bpfring.perf.PerfRecordHandler;
 import io.bpfring.perf.PerfRingConsumer;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.PerfEvent;
 import io.bpfring.sys.Sys;
@@ -53,6 +56,19 @@ public final class PerfBufReader implements EventReader {
         boolean onSample(int cpu, RecordView sample);
     }
 
+    /**
+     * Receives each sample with the CPU that wrote it, and says whether it took it: a sample
+     * aborted ({@link ControlledRecordHandler.Action#ABORT}) stays in its CPU's buffer and is
+     * delivered again by the next poll. A BREAK or ABORT ends the running poll.
+     */
+    @FunctionalInterface
+    public interface ControlledSampleHandler {
+        /**
+         * @param sample as for {@link SampleHandler#onSample}
+         */
+        ControlledRecordHandler.Action onSample(int cpu, RecordView sample);
+    }
+
     /** Told how many samples a CPU's buffer had no room for. */
     @FunctionalInterface
     public interface LostHandler {
@@ -73,9 +89,12 @@ public final class PerfBufReader implements EventReader {
      * unannounced; and a poll consumes first: measured on the kernel bench, waiting first gains
      * nothing for the perf buffer, whose wake-ups the kernel counts per CPU.
      */
-    private final PollLoop loop = new PollLoop(this::consumeAll, () -> false, () -> false, this::releaseBuffers);
+    private final EpollWaiter waiter = new EpollWaiter();
+    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, this::copyOne, () -> false, () -> false, this::releaseBuffers);
     private final long bytesPerCpu;
     private long lost;
+    /** The buffer a read looks at first: they take turns. */
+    private int nextRead;
 
     private PerfBufReader(Builder builder) {
         this.map = builder.map;
@@ -130,8 +149,8 @@ public final class PerfBufReader implements EventReader {
             }
             buffer.inMap = true;
             Sys.ioctl(fd, PERF_EVENT_IOC_ENABLE, 0, "ioctl(PERF_EVENT_IOC_ENABLE, CPU " + cpu + ")");
-            loop.watch(fd);
-            buffer.handler = new Dispatch(cpu, options.onSample, options.onLost);
+            waiter.watch(fd);
+            buffer.handler = new Dispatch(cpu, options.onSample, options.onControlledSample, options.onLost);
             return buffer;
         } catch (RuntimeException e) {
             buffer.release();
@@ -189,14 +208,24 @@ public final class PerfBufReader implements EventReader {
         return loop.consume(max);
     }
 
+    /**
+     * {@inheritDoc} The record's source is the CPU; its bytes include the kernel's 0-7 bytes of
+     * padding. Lost records met on the way are counted and reported as a poll reports them.
+     */
+    @Override
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        return loop.readInto(into, timeout);
+    }
+
     @Override
     public void wakeup() {
         loop.wakeup();
     }
 
-    @Override
+    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
     public int epollFd() {
-        return loop.epollFd();
+        loop.checkOpen();
+        return waiter.fd();
     }
 
     /**
@@ -212,9 +241,26 @@ public final class PerfBufReader implements EventReader {
         int delivered = 0;
         for (int i = 0; i < buffers.size() && delivered < max && !loop.stopRequested(); i++) {
             CpuBuffer buffer = buffers.get(i);
-            delivered += buffer.consumer.consume(buffer.handler, max - delivered);
+            delivered += buffer.handler.consume(buffer.consumer, max - delivered);
         }
         return delivered;
+    }
+
+    private int copyOne(RecordBuffer into) {
+        for (int i = 0; i < buffers.size(); i++) {
+            int at = (nextRead + i) % buffers.size();
+            CpuBuffer buffer = buffers.get(at);
+            buffer.handler.readTarget = into;
+            try {
+                if (buffer.consumer.consume(buffer.handler.copier, 1) > 0) {
+                    nextRead = at + 1;
+                    return 1;
+                }
+            } finally {
+                buffer.handler.readTarget = null;
+            }
+        }
+        return 0;
     }
 
     private void releaseBuffers() {
@@ -232,7 +278,7 @@ public final class PerfBufReader implements EventReader {
         private final int cpu;
         private final int fd;
         private PerfRingConsumer consumer;
-        private PerfRecordHandler handler;
+        private Dispatch handler;
         private boolean inMap;
 
         private CpuBuffer(int cpu, int fd) {
@@ -258,7 +304,7 @@ public final class PerfBufReader implements EventReader {
         public int consume(long max) {
             loop.enter();
             try {
-                return consumer.consume(handler, max);
+                return handler.consume(consumer, max);
             } finally {
                 loop.exit();
             }
@@ -295,12 +341,43 @@ public final class PerfBufReader implements EventReader {
     private final class Dispatch implements PerfRecordHandler {
         private final int cpu;
         private final SampleHandler onSample;
+        private final ControlledSampleHandler onControlledSample;
         private final LostHandler onLost;
+        /** Copies a sample into the running read's buffer, and reports losses as the handler does. */
+        private final PerfRecordHandler copier = new PerfRecordHandler() {
+            @Override
+            public boolean onSample(RecordView sample) {
+                readTarget.fill(cpu, sample.position(), sample.data(), sample.offset(), sample.length());
+                return true;
+            }
 
-        Dispatch(int cpu, SampleHandler onSample, LostHandler onLost) {
+            @Override
+            public void onLost(long count) {
+                Dispatch.this.onLost(count);
+            }
+        };
+        /** Where the running read copies its sample. */
+        private RecordBuffer readTarget;
+
+        Dispatch(int cpu, SampleHandler onSample, ControlledSampleHandler onControlledSample, LostHandler onLost) {
             this.cpu = cpu;
             this.onSample = onSample;
+            this.onControlledSample = onControlledSample;
             this.onLost = onLost;
+        }
+
+        /** Delivers at most {@code max} samples of {@code consumer} to the handler the reader has. */
+        int consume(PerfRingConsumer consumer, long max) {
+            return onSample != null ? consumer.consume(this, max)
+                    : consumer.consumeControlled(this::onControlledSample, this::onLost, max);
+        }
+
+        private ControlledRecordHandler.Action onControlledSample(RecordView sample) {
+            ControlledRecordHandler.Action action = onControlledSample.onSample(cpu, sample);
+            if (action != ControlledRecordHandler.Action.CONTINUE) {
+                loop.stop();
+            }
+            return action;
         }
 
         @Override
@@ -326,6 +403,7 @@ public final class PerfBufReader implements EventReader {
         private int wakeupEvents = 1;
         private int watermarkBytes;
         private SampleHandler onSample;
+        private ControlledSampleHandler onControlledSample;
         private LostHandler onLost = (cpu, lost) -> { };
 
         private Builder(BpfMap map) {
@@ -360,8 +438,17 @@ public final class PerfBufReader implements EventReader {
             return this;
         }
 
+        /** Where samples go; replaces a handler set before. */
         public Builder onSample(SampleHandler handler) {
             this.onSample = handler;
+            this.onControlledSample = null;
+            return this;
+        }
+
+        /** Where samples go, the handler saying whether it took each; replaces a handler set before. */
+        public Builder onSampleControlled(ControlledSampleHandler handler) {
+            this.onControlledSample = handler;
+            this.onSample = null;
             return this;
         }
 
@@ -372,8 +459,8 @@ public final class PerfBufReader implements EventReader {
         }
 
         public PerfBufReader open() {
-            if (onSample == null) {
-                throw new IllegalStateException("set a sample handler with onSample before open");
+            if (onSample == null && onControlledSample == null) {
+                throw new IllegalStateException("set a sample handler with onSample or onSampleControlled before open");
             }
             if (watermarkBytes >= pagesPerCpu * Sys.pageSize()) {
                 throw new IllegalArgumentException("a watermark of " + watermarkBytes

@@ -2,11 +2,13 @@ package io.bpfring.perf;
 
 import io.bpfring.CorruptRingException;
 import io.bpfring.internal.RecordViews;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.sys.PerfEvent;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.function.LongConsumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -57,6 +59,10 @@ public final class PerfRingConsumer {
     private final RecordView copied;
     /** What made this consumer find the buffer corrupt: every later call reports it again. */
     private CorruptRingException corruption;
+    /** Set by {@link #load}: the sample it pointed a view at, or null. */
+    private RecordView sample;
+    /** Set by {@link #load}: the count of the lost record it read, or -1. */
+    private long lost;
 
     /**
      * @param meta the metadata page ({@code struct perf_event_mmap_page}), writable
@@ -83,56 +89,18 @@ public final class PerfRingConsumer {
      *         call: once corrupt, a buffer is read no further, and each call says why
      */
     public int consume(PerfRecordHandler handler, long limit) {
-        if (corruption != null) {
-            throw new CorruptRingException(corruption.getMessage(), corruption);
-        }
-        // Pairs with the kernel's smp_wmb() before its store of data_head in perf_output_put_handle
-        // (barriers B and C of kernel/events/ring_buffer.c): the records before the head are
-        // written.
-        long head = (long) LONG.getAcquire(meta, DATA_HEAD);
         long tail = tail();
-        if (((head | tail) & 7) != 0 || Long.compareUnsigned(head - tail, size) > 0) {
-            throw found(badPositions(head, tail));
-        }
-        long mask = size - 1;
+        long head = head(tail);
         int delivered = 0;
         while (tail != head && delivered < limit) {
-            long offset = tail & mask;
-            int type = data.get(JAVA_INT_UNALIGNED, offset);
-            int recordSize = Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset + PerfEvent.Header.SIZE));
-            if (recordSize < HEADER_SIZE || (recordSize & 7) != 0 || recordSize > head - tail
-                    || type == PERF_RECORD_SAMPLE && recordSize < MIN_SAMPLE
-                    || type == PERF_RECORD_LOST && recordSize < LOST_OFFSET + 8) {
-                throw found(badSize(tail, head, type, recordSize));
-            }
-            MemorySegment source = data;
-            RecordView view = inPlace;
-            long at = offset;
-            if (offset + recordSize > size) {
-                long first = size - offset;
-                MemorySegment.copy(data, offset, scratch, 0, first);
-                MemorySegment.copy(data, 0, scratch, first, recordSize - first);
-                source = scratch;
-                view = copied;
-                at = 0;
-            }
-            int raw = -1;
-            if (type == PERF_RECORD_SAMPLE) {
-                raw = source.get(JAVA_INT_UNALIGNED, at + HEADER_SIZE);
-                if (raw < 0 || raw > recordSize - HEADER_SIZE - RAW_SIZE_FIELD) {
-                    throw found(new CorruptRingException("perf sample at data_tail " + Long.toUnsignedString(tail)
-                            + ": raw size " + Integer.toUnsignedString(raw) + " does not fit its record of "
-                            + recordSize + " bytes"));
-                }
-            }
+            int recordSize = load(tail, head);
             boolean goOn = true;
             try {
-                if (raw >= 0) {
-                    VIEWS.point(view, at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
-                    goOn = handler.onSample(view);
+                if (sample != null) {
+                    goOn = handler.onSample(sample);
                     delivered++;
-                } else if (type == PERF_RECORD_LOST) {
-                    handler.onLost(source.get(JAVA_LONG_UNALIGNED, at + LOST_OFFSET));
+                } else if (lost >= 0) {
+                    handler.onLost(lost);
                 }
             } finally {
                 // A record the handler threw on counts as consumed, as in the ring buffer.
@@ -146,6 +114,109 @@ public final class PerfRingConsumer {
             }
         }
         return delivered;
+    }
+
+    /**
+     * Like {@link #consume}, with a handler that says of each sample whether it took it: an
+     * aborted sample stays in the buffer (data_tail is left at it) and the next call delivers it
+     * again; lost records go to {@code onLost}.
+     *
+     * @return the number of samples consumed (an aborted one is not)
+     */
+    public int consumeControlled(ControlledRecordHandler handler, LongConsumer onLost, long limit) {
+        long tail = tail();
+        long head = head(tail);
+        int delivered = 0;
+        while (tail != head && delivered < limit) {
+            int recordSize = load(tail, head);
+            ControlledRecordHandler.Action action = ControlledRecordHandler.Action.CONTINUE;
+            try {
+                if (sample != null) {
+                    action = handler.onRecord(sample);
+                } else if (lost >= 0) {
+                    onLost.accept(lost);
+                }
+            } finally {
+                if (action != ControlledRecordHandler.Action.ABORT) {
+                    tail += recordSize;
+                    // Barrier D, as in consume.
+                    LONG.setRelease(meta, DATA_TAIL, tail);
+                }
+            }
+            if (action == ControlledRecordHandler.Action.ABORT) {
+                break;
+            }
+            if (sample != null) {
+                delivered++;
+            }
+            if (action == ControlledRecordHandler.Action.BREAK) {
+                break;
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * data_head, read with acquire semantics and checked against {@code tail}.
+     *
+     * @throws CorruptRingException if the buffer is, or was found, corrupt
+     */
+    private long head(long tail) {
+        if (corruption != null) {
+            throw new CorruptRingException(corruption.getMessage(), corruption);
+        }
+        // Pairs with the kernel's smp_wmb() before its store of data_head in perf_output_put_handle
+        // (barriers B and C of kernel/events/ring_buffer.c): the records before the head are
+        // written.
+        long head = (long) LONG.getAcquire(meta, DATA_HEAD);
+        if (((head | tail) & 7) != 0 || Long.compareUnsigned(head - tail, size) > 0) {
+            throw found(badPositions(head, tail));
+        }
+        return head;
+    }
+
+    /**
+     * Checks the record at {@code tail} and points {@link #sample} at it if it is a sample (null
+     * otherwise), or sets {@link #lost} if it is a lost record (-1 otherwise). A record that
+     * wraps is copied whole into the scratch buffer first.
+     *
+     * @return its size, to advance the tail by
+     */
+    private int load(long tail, long head) {
+        long offset = tail & (size - 1);
+        int type = data.get(JAVA_INT_UNALIGNED, offset);
+        int recordSize = Short.toUnsignedInt(data.get(JAVA_SHORT_UNALIGNED, offset + PerfEvent.Header.SIZE));
+        if (recordSize < HEADER_SIZE || (recordSize & 7) != 0 || recordSize > head - tail
+                || type == PERF_RECORD_SAMPLE && recordSize < MIN_SAMPLE
+                || type == PERF_RECORD_LOST && recordSize < LOST_OFFSET + 8) {
+            throw found(badSize(tail, head, type, recordSize));
+        }
+        MemorySegment source = data;
+        RecordView view = inPlace;
+        long at = offset;
+        if (offset + recordSize > size) {
+            long first = size - offset;
+            MemorySegment.copy(data, offset, scratch, 0, first);
+            MemorySegment.copy(data, 0, scratch, first, recordSize - first);
+            source = scratch;
+            view = copied;
+            at = 0;
+        }
+        sample = null;
+        lost = -1;
+        if (type == PERF_RECORD_SAMPLE) {
+            int raw = source.get(JAVA_INT_UNALIGNED, at + HEADER_SIZE);
+            if (raw < 0 || raw > recordSize - HEADER_SIZE - RAW_SIZE_FIELD) {
+                throw found(new CorruptRingException("perf sample at data_tail " + Long.toUnsignedString(tail)
+                        + ": raw size " + Integer.toUnsignedString(raw) + " does not fit its record of "
+                        + recordSize + " bytes"));
+            }
+            VIEWS.point(view, at + HEADER_SIZE + RAW_SIZE_FIELD, raw, tail);
+            sample = view;
+        } else if (type == PERF_RECORD_LOST) {
+            lost = source.get(JAVA_LONG_UNALIGNED, at + LOST_OFFSET);
+        }
+        return recordSize;
     }
 
     private CorruptRingException found(CorruptRingException e) {

@@ -234,6 +234,87 @@ public final class RingConsumer {
         return delivered;
     }
 
+    /**
+     * Delivers committed records to {@code handler}, which says of each whether it took it, until
+     * the ring is empty, a record is still being written, {@code limit} records were consumed, or
+     * the handler breaks or aborts. An aborted record stays in the ring: the consumer position
+     * is left at it, and the next call delivers it again. A separate loop from
+     * {@link #consume}, whose records are always consumed, so that it carries no branch on an
+     * action. If the handler throws, its record counts as consumed and the exception propagates.
+     *
+     * @return the number of records consumed (an aborted one is not)
+     * @throws CorruptRingException as {@link #consume} does
+     */
+    public int consumeControlled(ControlledRecordHandler handler, long limit) {
+        if (corruption != null) {
+            throw stillCorrupt();
+        }
+        long start = consumerPosition();
+        if (reclaims && start != leftAt) {
+            producerPosition(start);
+        }
+        // A reclaiming ring is handed back in batches, as in consumeReclaiming; the kernel's way
+        // publishes every record, as in consumeBehindProducer.
+        long publishEvery = reclaims ? size / 16 : 1;
+        long prod = start;
+        long cons = start;
+        int delivered = 0;
+        try {
+            while (delivered < limit && (reclaims || cons != prod || (prod = producerPosition(cons)) != cons)) {
+                if (cons - start >= publishEvery) {
+                    publish(start, cons);
+                    start = cons;
+                }
+                long offset = cons & mask;
+                // Pairs with the producer's store of the header without BUSY: the kernel's
+                // xchg(&hdr->len) in bpf_ringbuf_commit, or RingProducer.finish. The payload
+                // written before it is visible after it.
+                int header = (int) INT.getAcquire(data, offset);
+                if ((header & BUSY_BIT) != 0) {
+                    break;
+                }
+                int length = header & LENGTH_MASK;
+                long span = RingLayout.span(length);
+                if (span > prod - cons && span > (prod = producerPosition(cons)) - cons) {
+                    throw found(pastProducer(cons, length, prod));
+                }
+                long record = cons;
+                cons += span;
+                if ((header & DISCARD_BIT) != 0) {
+                    continue;
+                }
+                view.set(offset + HEADER_SIZE, length, record);
+                ControlledRecordHandler.Action action = handler.onRecord(view);
+                if (action == ControlledRecordHandler.Action.ABORT) {
+                    cons = record;
+                    break;
+                }
+                delivered++;
+                if (action == ControlledRecordHandler.Action.BREAK) {
+                    break;
+                }
+            }
+        } finally {
+            if (cons != start) {
+                publish(start, cons);
+            }
+        }
+        leftAt = cons;
+        return delivered;
+    }
+
+    /** Gives the space up to {@code to} back to producers, as this consumer's mode does. */
+    private void publish(long from, long to) {
+        if (reclaims) {
+            release(from, to);
+        } else {
+            // Pairs with the producer's smp_load_acquire(&rb->consumer_pos) in
+            // __bpf_ringbuf_reserve (or RingProducer.refreshRoom): the record is read before its
+            // space is given back.
+            LONG.setRelease(consumerPos, 0L, to);
+        }
+    }
+
     /** Hands the space of consumed records from {@code from} to {@code to} back to producers. */
     private void release(long from, long to) {
         reclaim(from, to);

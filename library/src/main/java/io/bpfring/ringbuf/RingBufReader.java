@@ -1,9 +1,12 @@
 package io.bpfring.ringbuf;
 
 import io.bpfring.EventReader;
+import io.bpfring.RecordBuffer;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.MapType;
+import io.bpfring.internal.EpollWaiter;
 import io.bpfring.internal.PollLoop;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordHandler;
 import io.bpfring.ring.RingConsumer;
 import io.bpfring.sys.Sys;
@@ -17,7 +20,8 @@ import java.util.List;
 /**
  * Reads any number of kernel ring buffers ({@code BPF_MAP_TYPE_RINGBUF}) through their memory
  * mappings, each ring with its own handler, waiting on one epoll: bpfring's
- * {@code ring_buffer__*}.
+ * {@code ring_buffer__*}. A ring's handler is a {@link RecordHandler}, which takes every record,
+ * or a {@link ControlledRecordHandler} ({@link #addControlled}), which may leave one in the ring.
  *
  * <pre>{@code
  * try (RingBufReader reader = RingBufReader.of(events, record -> {
@@ -43,7 +47,12 @@ import java.util.List;
 public final class RingBufReader implements EventReader {
     private final Arena arena = Arena.ofShared();
     private final List<Ring> rings = new ArrayList<>();
-    private final PollLoop loop = new PollLoop(this::consumeAll, this::hasUnannouncedRecord, this::waitsFirst,
+    /** The ring a read looks at first: they take turns. */
+    private int nextRead;
+    /** Where the running read copies its record. */
+    private RecordBuffer readTarget;
+    private final EpollWaiter waiter = new EpollWaiter();
+    private final PollLoop loop = new PollLoop(waiter, this::consumeAll, this::copyOne, this::hasUnannouncedRecord, this::waitsFirst,
             arena::close);
 
     /** An empty reader; {@link #add} rings to it. */
@@ -73,6 +82,24 @@ public final class RingBufReader implements EventReader {
 
     /** Maps another ring whose wake-ups come as {@code notification} says. */
     public Ring add(BpfMap ringMap, RecordHandler handler, Notification notification) {
+        return add(ringMap, new Delivery(handler, null), notification);
+    }
+
+    /**
+     * Maps another ring, whose producer uses the kernel's adaptive wake-ups, and delivers its
+     * records to {@code handler}, which may leave a record in the ring for the next poll
+     * ({@link ControlledRecordHandler.Action#ABORT}). A BREAK or ABORT ends the running poll.
+     */
+    public Ring addControlled(BpfMap ringMap, ControlledRecordHandler handler) {
+        return addControlled(ringMap, handler, Notification.ADAPTIVE);
+    }
+
+    /** Like {@link #addControlled(BpfMap, ControlledRecordHandler)}, with wake-ups as {@code notification} says. */
+    public Ring addControlled(BpfMap ringMap, ControlledRecordHandler handler, Notification notification) {
+        return add(ringMap, new Delivery(null, handler), notification);
+    }
+
+    private Ring add(BpfMap ringMap, Delivery delivery, Notification notification) {
         if (ringMap.type() != MapType.RINGBUF) {
             throw new IllegalArgumentException(ringMap + " is not a ring buffer (BPF_MAP_TYPE_RINGBUF)");
         }
@@ -86,8 +113,8 @@ public final class RingBufReader implements EventReader {
             MemorySegment producerSide = Sys.map(arena, fd, page + 2 * size, page, Sys.PROT_READ, what);
             RingConsumer consumer = new RingConsumer(consumerPage, producerSide,
                     producerSide.asSlice(page, 2 * size), size);
-            Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, handler, notification);
-            loop.watch(fd);
+            Ring ring = new Ring(rings.size(), ringMap.name(), fd, consumer, delivery, notification);
+            waiter.watch(fd);
             rings.add(ring);
             return ring;
         } finally {
@@ -129,14 +156,21 @@ public final class RingBufReader implements EventReader {
         return loop.consume(max);
     }
 
+    /** {@inheritDoc} The record's source is its ring's {@linkplain Ring#index() index}. */
+    @Override
+    public boolean readInto(RecordBuffer into, Duration timeout) {
+        return loop.readInto(into, timeout);
+    }
+
     @Override
     public void wakeup() {
         loop.wakeup();
     }
 
-    @Override
+    /** The epoll fd, readable when a buffer has data, for callers that run their own event loop. */
     public int epollFd() {
-        return loop.epollFd();
+        loop.checkOpen();
+        return waiter.fd();
     }
 
     @Override
@@ -147,9 +181,25 @@ public final class RingBufReader implements EventReader {
     private int consumeAll(long max) {
         int delivered = 0;
         for (int i = 0; i < rings.size() && delivered < max && !loop.stopRequested(); i++) {
-            delivered += rings.get(i).consumer.consume(rings.get(i).handler, max - delivered);
+            delivered += rings.get(i).consumeUnlocked(max - delivered);
         }
         return delivered;
+    }
+
+    private int copyOne(RecordBuffer into) {
+        readTarget = into;
+        try {
+            for (int i = 0; i < rings.size(); i++) {
+                Ring ring = rings.get((nextRead + i) % rings.size());
+                if (ring.consumer.consume(ring.copier, 1) > 0) {
+                    nextRead = ring.index + 1;
+                    return 1;
+                }
+            }
+            return 0;
+        } finally {
+            readTarget = null;
+        }
     }
 
     /**
@@ -175,6 +225,10 @@ public final class RingBufReader implements EventReader {
         return !rings.isEmpty();
     }
 
+    /** The handler a ring delivers to: one of the two kinds. */
+    private record Delivery(RecordHandler handler, ControlledRecordHandler controlled) {
+    }
+
     /** One ring of a reader: its positions, and consumption of it alone. */
     public final class Ring {
         private final int index;
@@ -182,22 +236,41 @@ public final class RingBufReader implements EventReader {
         private final int mapFd;
         private final RingConsumer consumer;
         private final RecordHandler handler;
+        private final ControlledRecordHandler controlled;
+        /** Copies a record into the running read's buffer. */
+        private final RecordHandler copier;
         private final Notification notification;
 
-        private Ring(int index, String name, int mapFd, RingConsumer consumer, RecordHandler handler,
+        private Ring(int index, String name, int mapFd, RingConsumer consumer, Delivery delivery,
                      Notification notification) {
             this.index = index;
             this.notification = notification;
             this.name = name;
             this.mapFd = mapFd;
             this.consumer = consumer;
-            this.handler = record -> {
-                boolean goOn = handler.onRecord(record);
+            this.handler = delivery.handler == null ? null : record -> {
+                boolean goOn = delivery.handler.onRecord(record);
                 if (!goOn) {
                     loop.stop();
                 }
                 return goOn;
             };
+            this.copier = record -> {
+                readTarget.fill(index, record.position(), record.data(), record.offset(), record.length());
+                return true;
+            };
+            this.controlled = delivery.controlled == null ? null : record -> {
+                ControlledRecordHandler.Action action = delivery.controlled.onRecord(record);
+                if (action != ControlledRecordHandler.Action.CONTINUE) {
+                    loop.stop();
+                }
+                return action;
+            };
+        }
+
+        /** Delivers at most {@code max} records to this ring's handler; the caller holds the loop. */
+        private int consumeUnlocked(long max) {
+            return handler != null ? consumer.consume(handler, max) : consumer.consumeControlled(controlled, max);
         }
 
         /** Delivers this ring's committed records, without waiting. */
@@ -209,7 +282,7 @@ public final class RingBufReader implements EventReader {
         public int consume(long max) {
             loop.enter();
             try {
-                return consumer.consume(handler, max);
+                return consumeUnlocked(max);
             } finally {
                 loop.exit();
             }

@@ -16,12 +16,13 @@ class MemoryRingExampleTest {
     void aJavaProducerAndTheConsumerInOneJvm() {
         List<Long> seen = new ArrayList<>();
         // @start region=produce
-        try (MemoryRing ring = MemoryRing.inMemory(1 << 20)) {   // one JVM; create(path, size) shares a file
+        try (MemoryRing ring = MemoryRing.inMemory(1 << 20);      // one JVM; create(path, size) shares a file
+             MemoryRingReader reader = ring.reader(record -> seen.add(record.getLong(0)))) {
             try (Reservation event = ring.reserve(16)) {           // null at once when full
                 event.payload().set(JAVA_LONG, 0, 42L);            // 16 bytes in place: no write past them
                 event.submit();                                    // wakes the consumer only if it waits here
             }                                                      // not submitted (it threw): discarded
-            ring.poll(record -> seen.add(record.getLong(0)), Duration.ofSeconds(1));   // sleeps on a futex
+            reader.poll(Duration.ofSeconds(1));                    // sleeps on a futex
         }
         // @end
         assertEquals(List.of(42L), seen);

@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import static io.bpfring.memring.Readers.busyPoll;
+import static io.bpfring.memring.Readers.consume;
+import static io.bpfring.memring.Readers.poll;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,7 +133,7 @@ class MemoryRingTest {
             }));
             CompletableFuture.allOf(producing.toArray(CompletableFuture[]::new)).get(LONG.toSeconds(), TimeUnit.SECONDS);
             assertEquals(producers * perProducer, total[0]);
-            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            assertEquals(0, consume(ring, r -> true), "nothing duplicated");
             // 16 K ring, 48 bytes a record on average: it wrapped more than a thousand times.
             assertTrue(ring.producerPosition() / ring.size() > 1000, "wraps: " + ring.producerPosition() / ring.size());
             assertEquals(0, ring.abandoned());
@@ -178,7 +181,7 @@ class MemoryRingTest {
                 assertTrue(writer.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
                 assertEquals(0, writer.exitValue());
             }
-            assertEquals(0, ring.consume(r -> true), "nothing duplicated");
+            assertEquals(0, consume(ring, r -> true), "nothing duplicated");
             assertEquals(0, ring.abandoned());
             report("processes, shared file", total[0], start);
         }
@@ -202,12 +205,14 @@ class MemoryRingTest {
     private static void pollUntil(MemoryRing ring, RecordHandler handler, BooleanSupplier done,
                                   Runnable checkProducers) {
         long lastRecord = System.nanoTime();
-        while (!done.getAsBoolean()) {
-            if (ring.poll(handler, Duration.ofMillis(100)) > 0) {
-                lastRecord = System.nanoTime();
-            } else {
-                checkProducers.run();
-                assertTrue(System.nanoTime() - lastRecord < LONG.toNanos(), "no record for " + LONG);
+        try (MemoryRingReader reader = ring.reader(handler)) {
+            while (!done.getAsBoolean()) {
+                if (reader.poll(Duration.ofMillis(100)) > 0) {
+                    lastRecord = System.nanoTime();
+                } else {
+                    checkProducers.run();
+                    assertTrue(System.nanoTime() - lastRecord < LONG.toNanos(), "no record for " + LONG);
+                }
             }
         }
     }
@@ -227,10 +232,10 @@ class MemoryRingTest {
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
             ring.reserve(16, forever).submit();
-            assertEquals(1, ring.poll(r -> true, forever));
+            assertEquals(1, poll(ring, r -> true, forever));
             assertTrue(ring.output(new byte[8]));
-            assertEquals(1, ring.busyPoll(r -> true, forever));
-            assertThrows(IllegalArgumentException.class, () -> ring.poll(r -> true, Duration.ofSeconds(-1)));
+            assertEquals(1, busyPoll(ring, r -> true, forever));
+            assertThrows(IllegalArgumentException.class, () -> poll(ring, r -> true, Duration.ofSeconds(-1)));
         }
     }
 
@@ -240,10 +245,10 @@ class MemoryRingTest {
             Reservation slow = ring.reserve(16);
             put(ring, 1, 1);
             List<Integer> seen = new ArrayList<>();
-            assertEquals(0, ring.consume(r -> seen.add(r.getInt(0))));
+            assertEquals(0, consume(ring, r -> seen.add(r.getInt(0))));
             slow.payload().set(JAVA_INT, 0, 0);
             slow.submit();
-            assertEquals(2, ring.consume(r -> seen.add(r.getInt(0))));
+            assertEquals(2, consume(ring, r -> seen.add(r.getInt(0))));
             assertEquals(List.of(0, 1), seen);
         }
     }
@@ -272,7 +277,7 @@ class MemoryRingTest {
             a.discard();
             b.submit();
             List<Long> values = new ArrayList<>();
-            assertEquals(1, ring.consume(r -> values.add(r.getLong(0))));
+            assertEquals(1, consume(ring, r -> values.add(r.getLong(0))));
             assertEquals(List.of(2L), values);
         }
     }
@@ -280,14 +285,14 @@ class MemoryRingTest {
     @Test
     void theConsumerSleepsUntilASubmitWakesIt() throws Exception {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> true, LONG));
             Thread.sleep(50);
             Reservation held = ring.reserve(8);
             ring.reserve(8).submit(Wakeup.NO_WAKEUP);
             assertThrows(TimeoutException.class, () -> polled.get(200, TimeUnit.MILLISECONDS));
             held.submit(); // the record the consumer waits at: the adaptive wake-up
             assertEquals(2, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
-            assertEquals(0, ring.busyPoll(r -> true, Duration.ofMillis(5)));
+            assertEquals(0, busyPoll(ring, r -> true, Duration.ofMillis(5)));
         }
     }
 
@@ -295,7 +300,7 @@ class MemoryRingTest {
     @Test
     void aForcedWakeupWakesAConsumerWaitingElsewhere() throws Exception {
         try (MemoryRing ring = MemoryRing.inMemory(4096)) {
-            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+            CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> true, LONG));
             Thread.sleep(50);
             ring.reserve(8).submit(Wakeup.NO_WAKEUP); // the consumer waits at this one
             ring.reserve(8).submit(); // not where the consumer waits: no wake-up
@@ -325,7 +330,7 @@ class MemoryRingTest {
             assertThrows(IllegalStateException.class, dropped::discard);
 
             List<String> seen = new ArrayList<>();
-            assertEquals(1, ring.consume(r -> seen.add(r.length() + ":" + r.getLong(0) + ":" + r.getInt(8))));
+            assertEquals(1, consume(ring, r -> seen.add(r.length() + ":" + r.getLong(0) + ":" + r.getInt(8))));
             assertEquals(List.of("12:42:7"), seen, "the submitted record, once, as written; the discarded one skipped");
         }
     }
@@ -344,7 +349,7 @@ class MemoryRingTest {
             assertEquals("writing the record failed", failed.getMessage());
             put(ring, 0, 3);
             List<Long> seen = new ArrayList<>();
-            assertEquals(2, ring.consume(r -> seen.add(r.getLong(8))));
+            assertEquals(2, consume(ring, r -> seen.add(r.getLong(8))));
             assertEquals(List.of(2L, 3L), seen, "the unsubmitted record skipped, the ones after it delivered");
         }
     }
@@ -363,7 +368,7 @@ class MemoryRingTest {
             first.submit();
             second.submit();
             List<Long> seen = new ArrayList<>();
-            assertEquals(2, ring.consume(r -> seen.add(r.getLong(0))));
+            assertEquals(2, consume(ring, r -> seen.add(r.getLong(0))));
             assertEquals(List.of(1L, 2L), seen);
         }
     }
@@ -415,12 +420,12 @@ class MemoryRingTest {
     void closeFromAnotherThreadEndsASleepingPollAtOnce(boolean sharedFile) throws Exception {
         long mappings = ringMappings();
         MemoryRing ring = ring(sharedFile);
-        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> true, LONG));
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> true, LONG));
         Thread.sleep(100); // let it sleep on the futex; a close before that ends it all the same
         ring.close();
         assertEquals(0, polled.get(2, TimeUnit.SECONDS), "the poll ends at the close, not at its 30 s timeout");
         assertEquals(mappings, ringMappings(), "unmapped once the poll has returned");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ring.poll(r -> true, LONG));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> poll(ring, r -> true, LONG));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
     }
 
@@ -433,7 +438,7 @@ class MemoryRingTest {
         CountDownLatch inHandler = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         List<Long> seen = new CopyOnWriteArrayList<>();
-        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> ring.poll(r -> {
+        CompletableFuture<Integer> polled = CompletableFuture.supplyAsync(() -> poll(ring, r -> {
             inHandler.countDown();
             awaitLatch(closed);
             seen.add(r.getLong(8)); // reads the record after another thread closed the ring
@@ -464,13 +469,13 @@ class MemoryRingTest {
             put(ring, 1, seq);
         }
         List<Long> seen = new ArrayList<>();
-        assertEquals(3, ring.poll(r -> {
+        assertEquals(3, poll(ring, r -> {
             seen.add(r.getLong(8));
             ring.close();
             return true;
         }, LONG));
         assertEquals(List.of(0L, 1L, 2L), seen);
-        assertThrows(IllegalStateException.class, () -> ring.consume(r -> true));
+        assertThrows(IllegalStateException.class, () -> consume(ring, r -> true));
         assertEquals(mappings, ringMappings());
     }
 
@@ -498,7 +503,7 @@ class MemoryRingTest {
                     }, threads));
                 }
                 users.add(CompletableFuture.runAsync(() -> {
-                    while (ring.poll(r -> true, LONG) > 0) {
+                    while (poll(ring, r -> true, LONG) > 0) {
                         polls.incrementAndGet();
                     }
                 }, threads));
@@ -543,7 +548,7 @@ class MemoryRingTest {
             long[] next = {0};
             // The held reservation blocks everything behind it while its process lives.
             Thread.sleep(200);
-            assertEquals(0, ring.consume(r -> true));
+            assertEquals(0, consume(ring, r -> true));
             holder.destroyForcibly().waitFor();
             pollUntil(ring, r -> {
                 assertEquals(8, r.getInt(0));
@@ -620,7 +625,7 @@ class MemoryRingTest {
     /** Polls until the record with sequence number {@code seq} arrived, or fails if the producer has gone. */
     private static void consumeUntil(MemoryRing ring, Process producer, RecordViewCheck check, long[] last, long seq) {
         while (last[0] < seq) {
-            if (ring.poll(r -> {
+            if (poll(ring, r -> {
                 check.accept(r);
                 return true;
             }, Duration.ofSeconds(1)) == 0 && !producer.isAlive()) {
@@ -659,7 +664,7 @@ class MemoryRingTest {
             stopHoldingTheLock(eager, lock);
             long[] last = {-1};
             RecordViewCheck inOrder = inOrderFrom(9, last);
-            ring.consume(r -> {
+            consume(ring, r -> {
                 inOrder.accept(r);
                 return true;
             }); // room enough now: only the lock is in the way
@@ -685,7 +690,7 @@ class MemoryRingTest {
             Process eager = producer(file, 10, "eager", Long.toString(Long.MAX_VALUE));
             stopHoldingTheLock(eager, lock);
             eager.destroyForcibly().waitFor();
-            ring.consume(r -> true);
+            consume(ring, r -> true);
             assertTimeoutPreemptively(HANG, () -> {
                 Reservation record = ring.reserve(16);
                 assertNotNull(record, "the dead producer's lock was taken over");
@@ -721,7 +726,7 @@ class MemoryRingTest {
                 record.submit();
             });
             assertEquals(0, lock.get(JAVA_INT, 0), "the lock is free again");
-            assertEquals(2, ring.consume(r -> true));
+            assertEquals(2, consume(ring, r -> true));
         }
     }
 

@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.bpfring.memring.Readers.busyPoll;
+import static io.bpfring.memring.Readers.consume;
+import static io.bpfring.memring.Readers.poll;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,11 +89,11 @@ class SharedRingGarbageTest {
 
     /** Consuming reports {@code what}, every time, and leaves the header and the count of abandoned records alone. */
     private void assertCorrupt(String what, int first, int owner) {
-        CorruptRingException e = assertThrows(CorruptRingException.class, () -> ring.consume(this::collect));
+        CorruptRingException e = assertThrows(CorruptRingException.class, () -> consume(ring, this::collect));
         assertTrue(e.getMessage().contains(what), e.getMessage());
         assertTrue(e.getMessage().contains("position 16"), e.getMessage());
         CorruptRingException again = assertThrows(CorruptRingException.class,
-                () -> ring.poll(this::collect, Duration.ofMillis(1)));
+                () -> poll(ring, this::collect, Duration.ofMillis(1)));
         assertEquals(e.getMessage(), again.getMessage());
         assertEquals(0, ring.abandoned(), "garbage is not counted as an abandoned reservation");
         assertEquals(first, data.get(JAVA_INT, 16), "the header is left as found");
@@ -135,7 +138,7 @@ class SharedRingGarbageTest {
         header(16, 8 | RingLayout.BUSY_BIT, dead);
         record(32, 3);
         producerPosition(48);
-        assertEquals(2, ring.consume(this::collect));
+        assertEquals(2, consume(ring, this::collect));
         assertEquals(List.of(1L, 3L), seen);
         assertEquals(1, ring.abandoned());
     }

@@ -1,7 +1,10 @@
 package io.bpfring.perf;
 
+import io.bpfring.Record;
+import io.bpfring.RecordBuffer;
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.bpf.Cpus;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.testing.Emitter;
 import io.bpfring.testing.Kernel;
@@ -11,18 +14,24 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +91,88 @@ class PerfBufReaderTest {
                 assertEquals(0, buffer.availableBytes());
             }
         }
+    }
+
+    /**
+     * A controlled handler: ABORT leaves the sample in its CPU's buffer (the next poll delivers
+     * it again, at the same position) and ends the poll, BREAK ends the poll after its sample,
+     * CONTINUE drains.
+     */
+    @Test
+    void aControlledHandlerAbortsBreaksAndContinues() {
+        Deque<ControlledRecordHandler.Action> answers = new ArrayDeque<>(List.of(ControlledRecordHandler.Action.ABORT,
+                ControlledRecordHandler.Action.CONTINUE, ControlledRecordHandler.Action.BREAK));
+        List<Long> positions = new ArrayList<>();
+        try (PerfBufReader reader = PerfBufReader.builder(map).onSampleControlled((cpu, s) -> {
+            samples.add(cpu + ":" + s.getLong(0));
+            positions.add(s.position());
+            return answers.isEmpty() ? ControlledRecordHandler.Action.CONTINUE : answers.poll();
+        }).open()) {
+            for (int i = 0; i < 4; i++) {
+                emitter.output(0, 16, i);
+            }
+            long before = reader.buffer(0).availableBytes();
+            assertEquals(0, reader.poll(LONG), "aborted: nothing consumed");
+            assertEquals(List.of("0:0"), samples);
+            assertEquals(before, reader.buffer(0).availableBytes());
+            assertEquals(2, reader.poll(LONG), "the aborted sample again, then one that breaks");
+            assertEquals(List.of("0:0", "0:0", "0:1"), samples);
+            assertEquals(positions.get(0), positions.get(1), "the same sample, at the same position");
+            assertEquals(2, reader.consume(), "the rest");
+            assertEquals(List.of("0:0", "0:0", "0:1", "0:2", "0:3"), samples);
+            assertEquals(0, reader.buffer(0).availableBytes());
+        }
+    }
+
+    private static long seqOf(Record record) {
+        return ByteBuffer.wrap(record.bytes()).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    /** Pulled samples: in order with their CPU, the buffer reused, pull and push sharing them. */
+    @Test
+    void readCopiesSamplesInOrderAndTakesThemFromTheHandler() {
+        try (PerfBufReader reader = PerfBufReader.builder(map).onSample(this::collect).open()) {
+            for (int i = 0; i < 4; i++) {
+                emitter.output(0, 16, i);
+            }
+            Record first = reader.read(LONG);
+            assertEquals(0, first.source());
+            assertEquals(0, seqOf(first));
+            assertEquals(paddedSize(16), first.length());
+            RecordBuffer buffer = new RecordBuffer();
+            assertTrue(reader.readInto(buffer, LONG));
+            byte[] array = buffer.array();
+            assertTrue(reader.readInto(buffer, LONG));
+            assertSame(array, buffer.array(), "no new array once the buffer fits");
+            assertEquals(2, ByteBuffer.wrap(array).order(ByteOrder.nativeOrder()).getLong());
+            assertTrue(buffer.position() > first.position());
+            assertEquals(1, reader.poll(LONG), "the rest goes to the handler");
+            assertEquals(List.of("0:3"), samples);
+            assertEquals(null, reader.read(Duration.ofMillis(20)), "the timeout: nothing");
+        }
+    }
+
+    /** close() from another thread ends a read that waits, and the stream of samples. */
+    @Test
+    void closeEndsABlockedReadAndTheStream() throws Exception {
+        PerfBufReader reader = PerfBufReader.builder(map).onSample(this::collect).open();
+        CompletableFuture<Record> read = CompletableFuture.supplyAsync(() -> reader.read(LONG));
+        Thread.sleep(50);
+        reader.wakeup();
+        assertEquals(null, read.get(2, TimeUnit.SECONDS), "a wakeup ends a read");
+        List<Long> streamed = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> stream = CompletableFuture.supplyAsync(() -> reader.records()
+                .peek(r -> streamed.add(seqOf(r))).count());
+        emitter.output(0, 16, 1);
+        emitter.output(0, 16, 2);
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (streamed.size() < 2) {
+            assertTrue(System.nanoTime() - deadline < 0, "no progress");
+            Thread.yield();
+        }
+        reader.close();
+        assertEquals(2, stream.get(2, TimeUnit.SECONDS), "the stream ends at the close");
+        assertEquals(List.of(1L, 2L), streamed);
     }
 
     @Test

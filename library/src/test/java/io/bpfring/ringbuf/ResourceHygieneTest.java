@@ -1,6 +1,7 @@
 package io.bpfring.ringbuf;
 
 import io.bpfring.memring.MemoryRing;
+import io.bpfring.memring.MemoryRingReader;
 
 import io.bpfring.bpf.BpfMap;
 import io.bpfring.perf.PerfBufReader;
@@ -121,7 +122,9 @@ class ResourceHygieneTest {
         assertCyclesLeaveNothing(() -> {
             try (MemoryRing ring = MemoryRing.inMemory(4096)) {
                 assertTrue(ring.output(new byte[16]));
-                assertEquals(1, ring.consume(r -> true));
+                try (MemoryRingReader reader = ring.reader(r -> true)) {
+                    assertEquals(1, reader.consume());
+                }
             }
         });
     }
@@ -131,9 +134,10 @@ class ResourceHygieneTest {
         Path file = dir.resolve("ring");
         assertCyclesLeaveNothing(() -> {
             try (MemoryRing consumer = MemoryRing.create(file, 4096);
-                 MemoryRing producer = MemoryRing.open(file)) {
+                 MemoryRing producer = MemoryRing.open(file);
+                 MemoryRingReader reader = consumer.reader(r -> true)) {
                 assertTrue(producer.output(new byte[16]));
-                assertEquals(1, consumer.consume(r -> true));
+                assertEquals(1, reader.consume());
             }
         });
     }

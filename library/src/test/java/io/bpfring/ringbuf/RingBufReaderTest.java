@@ -1,7 +1,10 @@
 package io.bpfring.ringbuf;
 
 import io.bpfring.ClosedException;
+import io.bpfring.Record;
+import io.bpfring.RecordBuffer;
 import io.bpfring.bpf.BpfMap;
+import io.bpfring.ring.ControlledRecordHandler;
 import io.bpfring.ring.RecordView;
 import io.bpfring.ring.RingLayout;
 import io.bpfring.ring.Wakeup;
@@ -15,12 +18,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,10 +41,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -344,6 +357,156 @@ class RingBufReaderTest {
             assertEquals(1, polled.get(LONG.toSeconds(), TimeUnit.SECONDS));
             assertEquals(List.of(7L), seqs);
         }
+    }
+
+    /**
+     * A busy poll on an empty ring backs off to parking: it must leave most of its core to the
+     * producers it waits for, and still deliver what they commit. (Spinning took all of it.) Its
+     * CPU time is compared with that of a thread spinning beside it for the same second, not with
+     * the wall time: on a loaded machine a spinning thread gets only its share of a core.
+     */
+    @Test
+    void anIdleBusyPollLeavesTheCoreToProducersAndStillDelivers() throws Exception {
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            AtomicBoolean spinning = new AtomicBoolean(true);
+            CompletableFuture<Long> spinnerCpu = onThreadCountingCpu(() -> {
+                while (spinning.get()) {
+                    Thread.onSpinWait();
+                }
+                return 0;
+            });
+            CompletableFuture<Long> pollerCpu = onThreadCountingCpu(() -> reader.busyPoll(LONG));
+            Thread.sleep(1000);
+            spinning.set(false);
+            emitter.output(8, 7);
+            long poller = pollerCpu.get(LONG.toSeconds(), TimeUnit.SECONDS);
+            long spinner = spinnerCpu.get(LONG.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(List.of(7L), seqs);
+            assertTrue(poller < spinner / 2, "the busy poll used " + poller / 1_000_000 + " ms of CPU, a spinning"
+                    + " thread beside it " + spinner / 1_000_000 + " ms");
+        }
+    }
+
+    /** Runs {@code task} on a new platform thread; completes with the CPU nanoseconds it used. */
+    private static CompletableFuture<Long> onThreadCountingCpu(IntSupplier task) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        CompletableFuture<Long> cpu = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            long start = threads.getCurrentThreadCpuTime();
+            task.getAsInt();
+            cpu.complete(threads.getCurrentThreadCpuTime() - start);
+        });
+        return cpu;
+    }
+
+    /**
+     * A controlled handler: ABORT leaves the record where it is (the next poll delivers it again,
+     * at the same position) and ends the poll, BREAK ends the poll after its record, CONTINUE
+     * drains.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"adaptive", "producer-controlled"})
+    void aControlledHandlerAbortsBreaksAndContinues(String notification) {
+        Deque<ControlledRecordHandler.Action> answers = new ArrayDeque<>(List.of(ControlledRecordHandler.Action.ABORT,
+                ControlledRecordHandler.Action.CONTINUE, ControlledRecordHandler.Action.BREAK));
+        List<String> seen = new ArrayList<>();
+        try (RingBufReader reader = new RingBufReader()) {
+            RingBufReader.Ring r = reader.addControlled(ring, record -> {
+                seen.add(record.getLong(0) + "@" + record.position());
+                return answers.isEmpty() ? ControlledRecordHandler.Action.CONTINUE : answers.poll();
+            }, notification.equals("adaptive") ? Notification.ADAPTIVE : Notification.PRODUCER_CONTROLLED);
+            for (int i = 0; i < 4; i++) {
+                emitter.output(8, i, notification.equals("adaptive") ? Wakeup.ADAPTIVE : Wakeup.FORCE_WAKEUP);
+            }
+            assertEquals(0, reader.poll(LONG), "aborted: nothing consumed");
+            assertEquals(List.of("0@0"), seen);
+            assertEquals(0, r.consumerPosition());
+            assertEquals(2, reader.poll(LONG), "the aborted record again, then one that breaks");
+            assertEquals(List.of("0@0", "0@0", "1@16"), seen);
+            assertEquals(32, r.consumerPosition());
+            assertEquals(2, reader.consume(), "the rest");
+            assertEquals(List.of("0@0", "0@0", "1@16", "2@32", "3@48"), seen);
+            assertEquals(r.producerPosition(), r.consumerPosition());
+            assertEquals(0, reader.poll(Duration.ZERO));
+        }
+    }
+
+    @Test
+    void readCopiesRecordsInOrderWithTheirRingAndPosition() {
+        try (BpfMap second = BpfMap.ringBuf("rb2", SIZE); Emitter secondEmitter = new Emitter(second);
+             RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            reader.add(second, this::collect);
+            for (int i = 0; i < 3; i++) {
+                emitter.output(8, i);
+                secondEmitter.output(8, 10 + i);
+            }
+            List<String> read = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Record record = reader.read(LONG);
+                read.add(record.source() + ":" + ByteBuffer.wrap(record.bytes()).order(ByteOrder.nativeOrder()).getLong()
+                        + "@" + record.position());
+            }
+            // Each ring's records in their order, the rings taking turns.
+            assertEquals(List.of("0:0@0", "1:10@0", "0:1@16", "1:11@16", "0:2@32", "1:12@32"), read);
+            assertEquals(null, reader.read(Duration.ofMillis(20)), "the timeout: nothing");
+            assertEquals(List.of(), seqs, "read records go to the reader, not to the handler");
+        }
+    }
+
+    @Test
+    void readIntoReusesTheCallersBuffer() {
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            RecordBuffer buffer = new RecordBuffer();
+            emitter.output(100, 1);
+            assertTrue(reader.readInto(buffer, LONG));
+            byte[] array = buffer.array();
+            assertArrayEquals(expected(100, 1), Arrays.copyOf(array, buffer.length()));
+            emitter.output(60, 2);
+            emitter.output(100, 3);
+            assertTrue(reader.readInto(buffer, LONG));
+            assertArrayEquals(expected(60, 2), Arrays.copyOf(buffer.array(), buffer.length()));
+            assertTrue(reader.readInto(buffer, LONG));
+            assertEquals(RingLayout.span(100) + RingLayout.span(60), buffer.position());
+            assertArrayEquals(expected(100, 3), Arrays.copyOf(buffer.array(), buffer.length()));
+            assertSame(array, buffer.array(), "no new array once the buffer fits");
+            assertFalse(reader.readInto(buffer, Duration.ZERO));
+        }
+    }
+
+    /** read() takes records in place of the bound handler; a poll then delivers the rest to it. */
+    @Test
+    void pullAndPushOnOneReaderShareTheRecords() {
+        try (RingBufReader reader = RingBufReader.of(ring, this::collect)) {
+            for (int i = 0; i < 3; i++) {
+                emitter.output(8, i);
+            }
+            assertEquals(0, ByteBuffer.wrap(reader.read(LONG).bytes()).order(ByteOrder.nativeOrder()).getLong());
+            assertEquals(2, reader.poll(LONG));
+            assertEquals(List.of(1L, 2L), seqs);
+            assertEquals(null, reader.read(Duration.ZERO));
+        }
+    }
+
+    /** close() from another thread ends a read that waits, and the stream of records. */
+    @Test
+    void closeEndsABlockedReadAndTheStream() throws Exception {
+        RingBufReader reader = RingBufReader.of(ring, this::collect);
+        CompletableFuture<Record> read = CompletableFuture.supplyAsync(() -> reader.read(LONG));
+        Thread.sleep(50);
+        reader.wakeup();
+        assertEquals(null, read.get(2, TimeUnit.SECONDS), "a wakeup ends a read");
+        List<Long> streamed = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> stream = CompletableFuture.supplyAsync(() -> reader.records()
+                .peek(r -> streamed.add(ByteBuffer.wrap(r.bytes()).order(ByteOrder.nativeOrder()).getLong()))
+                .count());
+        emitter.output(8, 1);
+        reader.wakeup(); // does not end the stream
+        emitter.output(8, 2);
+        awaitUntil(() -> streamed.size() == 2, "the streamed records");
+        reader.close();
+        assertEquals(2, stream.get(2, TimeUnit.SECONDS), "the stream ends at the close");
+        assertEquals(List.of(1L, 2L), streamed);
+        assertThrows(ClosedException.class, () -> reader.read(LONG));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.bpfring.bench.mpsc;
 
 import io.bpfring.memring.MemoryRing;
-import io.bpfring.ring.RecordHandler;
+import io.bpfring.memring.MemoryRingReader;
 import io.bpfring.ring.Reservation;
 import io.bpfring.ring.Wakeup;
 
@@ -13,10 +13,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
  */
 final class BpfringContender extends Contender {
     private final MemoryRing ring = MemoryRing.inMemory(BYTES);
-    private final RecordHandler handler = record -> {
+    private final MemoryRingReader reader = ring.reader(record -> {
         add(record.getLong(0));
         return true;
-    };
+    });
 
     BpfringContender(int recordSize) {
         super(recordSize);
@@ -48,7 +48,7 @@ final class BpfringContender extends Contender {
     protected Runnable consumerLoop() {
         return () -> {
             while (consuming()) {
-                ring.consume(handler);
+                reader.consume();
             }
         };
     }
