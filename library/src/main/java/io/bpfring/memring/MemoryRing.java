@@ -318,6 +318,7 @@ public final class MemoryRing implements AutoCloseable {
      *         the lock stayed held
      * @throws IllegalStateException when the ring is closed, or a newer ring took its file's place
      *                               (see {@link #create}): open the file again
+     * @see #reservePosition the same without an object
      */
     public Reservation reserve(int length) {
         checkProducing();
@@ -349,6 +350,49 @@ public final class MemoryRing implements AutoCloseable {
     private Reservation reservation(long position, int length) {
         return position == -1 ? null
                 : new Reservation(position, producer.data().asSlice(producer.payloadOffset(position), length), finisher);
+    }
+
+    /**
+     * {@link #reserve(int)} without the {@link Reservation} object, in the shape of agrona's
+     * tryClaim: the position of a record of {@code length} bytes, or -1 when there is none. Write
+     * its payload in {@link #data()} from {@link #payloadOffset}, then {@link #submit(long, Wakeup)}
+     * or {@link #discard(long, Wakeup)} it, once: a second call throws. For the hottest paths: a
+     * reservation costs an allocation (about 72 bytes with its payload slice) that the JIT does
+     * not always remove, this nothing; but nothing discards a record left unsubmitted, and
+     * writes are checked against the ring, not the record.
+     */
+    public long reservePosition(int length) {
+        checkProducing();
+        return producer.reserve(length);
+    }
+
+    /** The ring's data area, mapped twice back to back: a record's payload is contiguous. */
+    public MemorySegment data() {
+        return producer.data();
+    }
+
+    /** Where the payload of the record reserved at {@code position} starts in {@link #data()}. */
+    public long payloadOffset(long position) {
+        return producer.payloadOffset(position);
+    }
+
+    /**
+     * Submits the record reserved at {@code position} by {@link #reservePosition}.
+     *
+     * @throws IllegalStateException when it was submitted or discarded already, or never reserved
+     */
+    public void submit(long position, Wakeup wakeup) {
+        finish(position, wakeup, false);
+    }
+
+    /**
+     * Discards the record reserved at {@code position} by {@link #reservePosition}: the consumer
+     * skips it.
+     *
+     * @throws IllegalStateException when it was submitted or discarded already, or never reserved
+     */
+    public void discard(long position, Wakeup wakeup) {
+        finish(position, wakeup, true);
     }
 
     /** Submits or discards the record at {@code position}, and wakes the consumer if the producer says so. */

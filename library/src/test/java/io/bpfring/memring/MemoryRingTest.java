@@ -335,6 +335,29 @@ class MemoryRingTest {
         }
     }
 
+    /** The allocation-free form: a position, written in place, submitted or discarded once. */
+    @Test
+    void aReservedPositionIsWrittenInPlaceAndSubmittedOnce() {
+        try (MemoryRing ring = MemoryRing.inMemory(4096)) {
+            long kept = ring.reservePosition(12);
+            long dropped = ring.reservePosition(8);
+            ring.data().set(JAVA_LONG, ring.payloadOffset(kept), 42);
+            ring.data().set(JAVA_INT, ring.payloadOffset(kept) + 8, 7);
+            ring.discard(dropped, Wakeup.NO_WAKEUP);
+            ring.submit(kept, Wakeup.ADAPTIVE);
+            IllegalStateException twice = assertThrows(IllegalStateException.class, () -> ring.submit(kept, Wakeup.ADAPTIVE));
+            assertTrue(twice.getMessage().contains("submitted or discarded already"), twice.getMessage());
+            assertThrows(IllegalStateException.class, () -> ring.discard(dropped, Wakeup.ADAPTIVE));
+            assertThrows(IllegalStateException.class, () -> ring.submit(kept + 4096 * 8, Wakeup.ADAPTIVE), "never reserved");
+
+            List<String> seen = new ArrayList<>();
+            assertEquals(1, consume(ring, r -> seen.add(r.length() + ":" + r.getLong(0) + ":" + r.getInt(8))));
+            assertEquals(List.of("12:42:7"), seen, "the submitted record, once, as written; the discarded one skipped");
+            assertTrue(ring.reservePosition(ring.maxLength()) != -1);
+            assertEquals(-1, ring.reservePosition(8), "no room is -1, at once");
+        }
+    }
+
     /** A reservation left unsubmitted in a try-with-resources block is discarded, and the records after it flow. */
     @Test
     void tryWithResourcesDiscardsAnUnsubmittedReservation() {

@@ -2,14 +2,13 @@ package io.bpfring.bench.mpsc;
 
 import io.bpfring.memring.MemoryRing;
 import io.bpfring.memring.MemoryRingReader;
-import io.bpfring.ring.Reservation;
 import io.bpfring.ring.Wakeup;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * bpfring's {@link MemoryRing} as users write to it: reserve in place, write, submit without a
- * wake-up (the consumer spins).
+ * bpfring's {@link MemoryRing} as agrona's ring is used beside it: reserve a position in place
+ * (tryClaim), write, submit without a wake-up (commit); the consumer spins.
  */
 final class BpfringContender extends Contender {
     private final MemoryRing ring = MemoryRing.inMemory(BYTES);
@@ -23,12 +22,12 @@ final class BpfringContender extends Contender {
     }
 
     private void produceOne() {
-        Reservation record;
-        while ((record = ring.reserve(recordSize)) == null) {
+        long position;
+        while ((position = ring.reservePosition(recordSize)) == -1) {
             Thread.onSpinWait();
         }
-        record.payload().set(JAVA_LONG_UNALIGNED, 0, 1L);
-        record.submit(Wakeup.NO_WAKEUP);
+        ring.data().set(JAVA_LONG_UNALIGNED, ring.payloadOffset(position), 1L);
+        ring.submit(position, Wakeup.NO_WAKEUP);
     }
 
     @Override
