@@ -4,6 +4,8 @@
  * it), the {@code .BTF.ext} records of an object (func_info, line_info, CO-RE relocations), C
  * renderings of types, and writing a type table back to bytes for the kernel.
  *
+ * {@snippet class=io.bpfring.btf.BtfExampleTest region=kernel}
+ *
  * <p>Parsing keeps the input's bytes and an array of type offsets; a type becomes a
  * {@link io.bpfring.btf.BtfType} record only when asked for. Types refer to each other by id,
  * never by object, so reference cycles cost nothing and a whole vmlinux is never inflated.

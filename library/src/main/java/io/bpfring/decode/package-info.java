@@ -3,6 +3,8 @@
  * lines, table rows, or typed Java values, from the struct's type (BTF, or DWARF read into the
  * same model).
  *
+ * {@snippet class=io.bpfring.decode.DecodeExampleTest region=json}
+ *
  * <ul>
  * <li>{@link io.bpfring.decode.RecordDecoder} writes JSON lines and table rows into a reusable
  * {@link io.bpfring.decode.TextBuffer}: the struct's type is compiled once into a flat plan of

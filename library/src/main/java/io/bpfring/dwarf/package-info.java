@@ -3,6 +3,8 @@
  * the BTF type model, for types clang leaves out of {@code .BTF}: a ring buffer's event struct
  * that is only ever used through a pointer, for one.
  *
+ * {@snippet class=io.bpfring.dwarf.DwarfExampleTest region=types}
+ *
  * <p>It reads types only (base types, structs, unions, enums, typedefs, arrays, pointers,
  * qualifiers, function types), not functions, variables, locations, line tables or call frames,
  * and not split DWARF, type units or supplementary files. Input is untrusted: anything out of

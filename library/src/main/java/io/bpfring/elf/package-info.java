@@ -3,6 +3,8 @@
  * and their names, the symbol table, {@code .rel} relocations, and section data as read-only
  * views of the file.
  *
+ * {@snippet class=io.bpfring.elf.ElfExampleTest region=read}
+ *
  * <p>It is a reader only: it does not interpret program sections, maps, BTF or relocations
  * (that is the loader's job), makes no system call besides reading the file, and reads 64-bit
  * little-endian objects only. Every field of the file is untrusted: anything out of range is an

@@ -2,6 +2,8 @@
  * Attaching loaded programs to the kernel's hooks, one class per attach kind, every one of
  * them returning a {@link io.bpfring.link.Link} that detaches on close.
  *
+ * {@snippet class=io.bpfring.link.LinkExampleTest region=attach}
+ *
  * <p>Where the kernel has it, an attachment is a BPF link (BPF_LINK_CREATE): the kernel ties
  * the program to the hook for as long as the link's fd is open, so a process that dies leaves
  * nothing attached. Tracepoints, kprobes, uprobes and perf events first open a perf event and

@@ -13,6 +13,8 @@
  * closes everything at once. A failure names the program, section and instruction and leaves
  * nothing behind.
  *
+ * {@snippet class=io.bpfring.object.ObjectExampleTest region=load}
+ *
  * <p>Attaching is not done here: each {@link io.bpfring.object.ProgramSpec} says how it attaches
  * ({@link io.bpfring.object.ProgramSpec#attachKind()}) and to what
  * ({@link io.bpfring.object.ProgramSpec#attachTarget()}).
