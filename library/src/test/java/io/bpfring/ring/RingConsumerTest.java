@@ -120,6 +120,32 @@ class RingConsumerTest {
         assertThrows(CorruptRingException.class, () -> consumer.consume(this::collect, Long.MAX_VALUE));
     }
 
+    /** The controlled loop takes headers on the same terms: nothing past the producer, across 2^64 too. */
+    @Test
+    void theControlledLoopChecksEveryRecordAsTheOthersDo() {
+        ControlledRecordHandler take = record -> {
+            collect(record);
+            return ControlledRecordHandler.Action.CONTINUE;
+        };
+        startAt(-2 * RingLayout.span(8)); // two records before 2^64, the third after it
+        write(1, 0);
+        write(2, 0);
+        write(3, 0);
+        assertEquals(3, consumer.consumeControlled(take, Long.MAX_VALUE));
+        assertEquals(List.of(1L, 2L, 3L), seen);
+        assertEquals(RingLayout.span(8), consumer.consumerPosition());
+
+        long corrupt = write(4, 0);
+        data.set(JAVA_INT, corrupt & (SIZE - 1), 5000); // claims more than the producer wrote
+        CorruptRingException e = assertThrows(CorruptRingException.class,
+                () -> consumer.consumeControlled(take, Long.MAX_VALUE));
+        assertTrue(e.getMessage().contains("past the producer position"), e.getMessage());
+        assertEquals(corrupt, consumer.consumerPosition(), "nothing of it consumed");
+        assertEquals(3, seen.size(), "nothing of it delivered");
+        assertThrows(CorruptRingException.class, () -> consumer.consumeControlled(take, Long.MAX_VALUE),
+                "corrupt stays corrupt");
+    }
+
     @Test
     void positionsMoreThanARingApartAreCorrupt() {
         prod.set(JAVA_LONG, 0, SIZE + 8);
