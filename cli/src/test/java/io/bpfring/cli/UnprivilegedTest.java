@@ -103,7 +103,7 @@ class UnprivilegedTest {
         assertEquals(0, run.exitCode(), String.join("\n", run.err()));
         assertTrue(run.out().startsWith("TIME     EVENT PID"), run.out());
         assertFalse(run.err().isEmpty());
-        assertTrue(run.err().getLast().matches("sinks: \\d+ records \\(ring execs: 0 lost\\); stdout: .*"),
+        assertTrue(run.err().getLast().matches("sinks: \\d+ records \\(ring execs: 0 lost, 0 dropped\\); stdout: .*"),
                 String.join("\n", run.err()));
     }
 }

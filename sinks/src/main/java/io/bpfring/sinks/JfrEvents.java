@@ -18,7 +18,7 @@ final class JfrEvents {
 
     @Name("bpfring.RingStatistics")
     @Label("Ring Statistics")
-    @Description("A ring's fill level, records read and records lost in the kernel")
+    @Description("A ring's fill level, records read, and records the kernel lost or the program dropped")
     @Category({"bpfring", "Statistics"})
     @Period("1 s")
     @StackTrace(false)
@@ -47,8 +47,12 @@ final class JfrEvents {
         long bytes;
 
         @Label("Lost")
-        @Description("Records the kernel could not write because the ring was full")
+        @Description("Records the kernel reported lost because the ring was full")
         long lost;
+
+        @Label("Dropped")
+        @Description("Records the BPF program counted as dropped because the ring was full")
+        long dropped;
 
         static void commit(RingMeter.RingStats s) {
             RingStatistics e = new RingStatistics();
@@ -59,6 +63,7 @@ final class JfrEvents {
             e.records = s.records();
             e.bytes = s.bytes();
             e.lost = s.lost();
+            e.dropped = s.dropped();
             e.commit();
         }
     }

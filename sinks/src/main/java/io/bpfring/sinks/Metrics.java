@@ -12,9 +12,10 @@ import java.util.function.ToDoubleFunction;
 /**
  * The Prometheus endpoint: {@code /metrics} in the text format, read at each scrape from the
  * same counts as the closing line (no second set of counters to drift apart). Per ring (label
- * {@code ring}): records, bytes, lost, bytes available (the reader's lag), size. Per sink (label
- * {@code sink}): accepted, delivered, dropped, failed, unsent, bytes, time blocked, queued, in
- * flight, queue capacity. And all records handed to the sinks.
+ * {@code ring}): records, bytes, lost (the kernel's count), dropped (the program's), bytes
+ * available (the reader's lag), size. Per sink (label {@code sink}): accepted, delivered,
+ * dropped, failed, unsent, bytes, time blocked, queued, in flight, queue capacity. And all
+ * records handed to the sinks.
  */
 final class Metrics implements AutoCloseable {
     private final HTTPServer server;
@@ -30,8 +31,10 @@ final class Metrics implements AutoCloseable {
 
         ringCounter(registry, set, "bpfring_ring_records", "Records read from the ring", RingMeter.RingStats::records);
         ringCounter(registry, set, "bpfring_ring_bytes", "Bytes of records read from the ring", RingMeter.RingStats::bytes);
-        ringCounter(registry, set, "bpfring_ring_lost", "Records the kernel could not write because the ring was full",
+        ringCounter(registry, set, "bpfring_ring_lost", "Records the kernel reported lost because the ring was full",
                 RingMeter.RingStats::lost);
+        ringCounter(registry, set, "bpfring_ring_dropped", "Records the BPF program counted as dropped because the ring was full",
+                RingMeter.RingStats::dropped);
         ringGauge(registry, set, "bpfring_ring_available_bytes",
                 "Bytes written by the kernel and not yet read: the reader's lag", RingMeter.RingStats::available);
         ringGauge(registry, set, "bpfring_ring_size_bytes", "The ring's data size", RingMeter.RingStats::size);

@@ -234,8 +234,8 @@ public final class SinkSet implements AutoCloseable {
         }
 
         /**
-         * One line: {@code sinks: 1000 records (ring events: 0 lost); kafka://h:9092/t: 1000
-         * delivered, 0 dropped, 0 failed, 0 unsent; ...}.
+         * One line: {@code sinks: 1000 records (ring events: 0 lost, 2 dropped); kafka://h:9092/t:
+         * 1000 delivered, 0 dropped, 0 failed, 0 unsent; ...}.
          */
         public String line() {
             StringBuilder out = new StringBuilder("sinks: ").append(records).append(" records");
@@ -243,8 +243,7 @@ public final class SinkSet implements AutoCloseable {
                 out.append(" (");
                 for (int i = 0; i < rings.size(); i++) {
                     RingMeter.RingStats r = rings.get(i);
-                    out.append(i == 0 ? "" : ", ").append("ring ").append(r.ring()).append(": ")
-                            .append(r.lost()).append(" lost");
+                    out.append(i == 0 ? "" : ", ").append("ring ").append(r.ring()).append(": ").append(r.counts());
                 }
                 out.append(')');
             }

@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * Live counters on the error stream every few seconds, so that back-pressure shows while it
- * happens: records per second, what the kernel lost, each ring's fill and each sink's lag and
- * drops. The first line comes after one interval: runs shorter than that print none.
+ * happens: records per second, each ring's fill and what the kernel lost and the program
+ * dropped, each sink's lag and drops. The first line comes after one interval: runs shorter than that print none.
  */
 final class StatusLine {
     private final Thread thread;
@@ -45,7 +45,7 @@ final class StatusLine {
     static String line(double rate, long records, List<RingMeter.RingStats> rings, List<SinkStats> sinks) {
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "status: %.0f records/s, %d in all", rate, records));
         for (RingMeter.RingStats r : rings) {
-            out.append(String.format(Locale.ROOT, "; ring %s: %.0f%% full, %d lost", r.ring(), r.fillPercent(), r.lost()));
+            out.append(String.format(Locale.ROOT, "; ring %s: %.0f%% full, %s", r.ring(), r.fillPercent(), r.counts()));
         }
         for (SinkStats s : sinks) {
             out.append("; ").append(s.sink()).append(": lag ").append(s.lag()).append(", dropped ").append(s.dropped());

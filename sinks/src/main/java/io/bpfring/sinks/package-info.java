@@ -26,7 +26,7 @@
  *         ring.record(view.length());
  *         sinks.accept(copyOf(view));            // a SinkRecord holding its own data
  *     });
- *     ring.lost(dropCounter.total());
+ *     ring.dropped(dropCounter.count());      // what the program found no room for
  * }                                              // close: delivers, prints the closing line
  * }</pre>
  *

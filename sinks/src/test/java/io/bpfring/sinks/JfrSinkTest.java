@@ -50,6 +50,7 @@ class JfrSinkTest {
         odd.put("a-b", true);
         sinks.accept(SinkRecord.of("struct odd", odd, SinkRecord.NO_TIME, SinkRecord.NO_KEY));
         ring.lost(3);
+        ring.dropped(2);
         sinks.close();
         assertEquals(n + 1, sinks.summary().sinks().getFirst().delivered());
 
@@ -103,6 +104,7 @@ class JfrSinkTest {
         assertEquals("events", ringStats.getString("ring"));
         assertEquals(n, ringStats.getLong("records"));
         assertEquals(3, ringStats.getLong("lost"));
+        assertEquals(2, ringStats.getLong("dropped"));
         assertEquals(4096, ringStats.getLong("available"));
         assertEquals(4096.0 / (1 << 20), ringStats.getDouble("fill"), 1e-9);
     }

@@ -82,6 +82,34 @@ class MetricsTest {
         assertThrows(java.io.IOException.class, () -> scrape(address), "the endpoint stops with the sinks");
     }
 
+    @Test
+    void aProgramsDropCountIsDroppedNotLost() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        SinkOptions options = SinkOptions.defaults().metrics("0").statusInterval(null)
+                .out(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .err(new PrintStream(err, true, StandardCharsets.UTF_8));
+        SinkSet sinks = Sinks.parse(List.of("stdout:json"), options);
+        RingMeter counted = sinks.ring("execs", 4096, null);
+        RingMeter perf = sinks.ring("events", 4096, null);
+        sinks.start();
+        try {
+            counted.dropped(3);
+            counted.dropped(2); // an older total read late
+            perf.lost(4);
+            Map<String, Double> m = scrape(sinks.metricsAddress());
+            assertEquals(3.0, m.get("bpfring_ring_dropped_total{ring=\"execs\"}"));
+            assertEquals(0.0, m.get("bpfring_ring_lost_total{ring=\"execs\"}"));
+            assertEquals(4.0, m.get("bpfring_ring_lost_total{ring=\"events\"}"));
+            assertEquals(0.0, m.get("bpfring_ring_dropped_total{ring=\"events\"}"));
+        } finally {
+            sinks.close();
+        }
+        // The ring whose program counts nothing shows no dropped count rather than a made-up 0.
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(
+                "sinks: 0 records (ring execs: 0 lost, 3 dropped, ring events: 4 lost); stdout:json: 0 delivered"),
+                err::toString);
+    }
+
     /** Metrics are sensitive: nothing answers on the host's other addresses. */
     private static void assertNotReachableOnOtherAddresses(int port) throws Exception {
         for (NetworkInterface nic : NetworkInterface.networkInterfaces().toList()) {

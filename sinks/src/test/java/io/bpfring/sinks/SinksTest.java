@@ -228,8 +228,9 @@ class SinksTest {
                 sinks.accept(TestRecords.record(i));
             }
             ring.lost(7);
+            ring.dropped(4);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!err.toString(StandardCharsets.UTF_8).contains("100 in all; ring events: 50% full, 7 lost")
+            while (!err.toString(StandardCharsets.UTF_8).contains("100 in all; ring events: 50% full, 7 lost, 4 dropped")
                     && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
@@ -238,10 +239,10 @@ class SinksTest {
             sinks.close();
         }
         String status = err.toString(StandardCharsets.UTF_8).lines()
-                .filter(l -> l.startsWith("status: ") && l.contains("100 in all; ring events: 50% full, 7 lost")).findFirst()
+                .filter(l -> l.startsWith("status: ") && l.contains("100 in all; ring events: 50% full, 7 lost, 4 dropped")).findFirst()
                 .orElseThrow(() -> new AssertionError(err.toString(StandardCharsets.UTF_8)));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("status: \\d+ records/s, 100 in all; ring events: "
-                + "50% full, 7 lost; stdout:json\\?queue=5: lag (\\d+), dropped (\\d+)").matcher(status);
+                + "50% full, 7 lost, 4 dropped; stdout:json\\?queue=5: lag (\\d+), dropped (\\d+)").matcher(status);
         assertTrue(m.matches(), status);
         // What is not dropped waits: 5 in the queue, the rest in the stalled thread's batch.
         assertEquals(100, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)), status);

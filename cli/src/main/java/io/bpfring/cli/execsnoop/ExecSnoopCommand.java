@@ -51,8 +51,9 @@ import java.util.concurrent.Callable;
                 "given).",
                 "",
                 "At the end, a line on stderr counts the events, those the ring had no room",
-                "for, and what each sink delivered, dropped or failed; runs longer than 5 s",
-                "show live counters on stderr every 5 s.",
+                "for (dropped: the program's count; lost: the kernel's, perf buffers only),",
+                "and what each sink delivered, dropped or failed; runs longer than 5 s show",
+                "live counters on stderr every 5 s.",
         })
 public final class ExecSnoopCommand implements Callable<Integer> {
     @Spec
@@ -101,7 +102,8 @@ public final class ExecSnoopCommand implements Callable<Integer> {
                 @Override
                 public void poll(Duration timeout) {
                     tracer.poll(timeout);
-                    ring.lost(tracer.dropped());
+                    ring.lost(tracer.lost());
+                    ring.dropped(tracer.dropped());
                 }
 
                 @Override

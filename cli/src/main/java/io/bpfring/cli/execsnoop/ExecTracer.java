@@ -31,7 +31,9 @@ import static io.bpfring.asm.Asm.Size;
  *     larger than the 512-byte BPF stack) and copied in with {@code bpf_ringbuf_output};</li>
  * <li>{@link Transport#PERFBUF}: built the same way, sent with {@code bpf_perf_event_output}.</li>
  * </ul>
- * An event that finds no room is counted in the program, whatever the transport.
+ * An event that finds no room is counted in the program, whatever the transport ({@link #dropped});
+ * a perf buffer's kernel counts it too, and reports it in a LOST record once room is back
+ * ({@link #lost}).
  */
 public final class ExecTracer implements AutoCloseable {
     /** How events travel from the BPF program to user space. */
@@ -71,6 +73,7 @@ public final class ExecTracer implements AutoCloseable {
     private final String memory;
     private final long bytes;
     private final LongSupplier available;
+    private final LongSupplier lost;
 
     /**
      * @param ringSize    ring buffer bytes: a power of 2 and a multiple of the page size
@@ -91,6 +94,7 @@ public final class ExecTracer implements AutoCloseable {
                 memory = "ring buffer " + Sizes.format(ringSize);
                 bytes = ringSize;
                 available = ringReader.rings().getFirst()::availableBytes;
+                lost = () -> 0;
             } else {
                 BpfMap heap = own(BpfMap.perCpuArray("exec_heap", ExecEvent.SIZE, 1));
                 buildInHeap(asm, heap, exec);
@@ -106,6 +110,7 @@ public final class ExecTracer implements AutoCloseable {
                     memory = "ring buffer " + Sizes.format(ringSize);
                     bytes = ringSize;
                     available = ringReader.rings().getFirst()::availableBytes;
+                    lost = () -> 0;
                 } else {
                     BpfMap perf = own(BpfMap.perfEventArray("execs"));
                     asm.mov(Reg.R1, Reg.R6)
@@ -121,6 +126,7 @@ public final class ExecTracer implements AutoCloseable {
                     memory = "perf buffer " + perfReader.buffers().size() + " CPUs x "
                             + Sizes.format(perfReader.bytesPerCpu()) + " = " + Sizes.format(bytes);
                     available = () -> perfReader.buffers().stream().mapToLong(PerfBufReader.CpuBuffer::availableBytes).sum();
+                    lost = perfReader::lost;
                 }
                 asm.jumpIf(Reg.R0, Jump.EQ, 0, "done");
             }
@@ -199,6 +205,11 @@ public final class ExecTracer implements AutoCloseable {
     /** Execs the program found no room for. */
     public long dropped() {
         return drops.count();
+    }
+
+    /** Execs the kernel reported lost: a perf buffer's LOST records; 0 for a ring buffer, which counts none. */
+    public long lost() {
+        return lost.getAsLong();
     }
 
     /** The bytes of the ring, or of every CPU's perf buffer. */

@@ -82,7 +82,7 @@ class ExecSnoopCommandTest {
         int first = run.spawned().indexOf(ours.getFirst());
         assertEquals(run.spawned().subList(first, first + ours.size()), ours);
         assertTrue(run.err().startsWith("Tracing execs through ringbuf-reserve (ring buffer 256K)."), run.err());
-        assertTrue(run.err().matches("(?s).*\\nsinks: (\\d+) records \\(ring execs: 0 lost\\); stdout: \\1 delivered, "
+        assertTrue(run.err().matches("(?s).*\\nsinks: (\\d+) records \\(ring execs: 0 lost, 0 dropped\\); stdout: \\1 delivered, "
                 + "0 dropped, 0 failed, 0 unsent\\n"), run.err());
     }
 
@@ -99,7 +99,7 @@ class ExecSnoopCommandTest {
                 assertTrue(run.spawned().contains(event), "unexpected " + event);
             }
         }
-        assertTrue(run.err().endsWith("\nsinks: 12 records (ring execs: 0 lost); stdout:json: 12 delivered, 0 dropped, "
+        assertTrue(run.err().endsWith("\nsinks: 12 records (ring execs: 0 lost, 0 dropped); stdout:json: 12 delivered, 0 dropped, "
                 + "0 failed, 0 unsent\n"), run.err());
     }
 

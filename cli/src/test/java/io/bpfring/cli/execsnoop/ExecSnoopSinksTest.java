@@ -75,7 +75,7 @@ class ExecSnoopSinksTest {
                 "kafka://" + broker.bootstrap() + "/execs", "-d", "3s");
         assertEquals(0, run.exitCode(), run.err());
         assertEquals(List.of(), run.out(), "nothing on stdout without a stdout sink");
-        Matcher closing = Pattern.compile("sinks: (\\d+) records \\(ring execs: 0 lost\\); kafka://"
+        Matcher closing = Pattern.compile("sinks: (\\d+) records \\(ring execs: 0 lost, 0 dropped\\); kafka://"
                 + broker.bootstrap() + "/execs: (\\d+) delivered, 0 dropped, 0 failed, 0 unsent").matcher(run.err());
         assertTrue(closing.find(), run.err());
         assertEquals(closing.group(1), closing.group(2));

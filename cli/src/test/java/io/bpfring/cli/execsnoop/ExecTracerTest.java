@@ -1,6 +1,7 @@
 package io.bpfring.cli.execsnoop;
 
 import io.bpfring.testing.Kernel;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ExecTracerTest {
     private static final int PROCESSES = 200;
@@ -51,7 +53,33 @@ class ExecTracerTest {
                     assertEquals(expected, seen);
                 }
                 assertEquals(0, tracer.dropped());
+                assertEquals(0, tracer.lost());
             }
+        }
+    }
+
+    /**
+     * A full perf buffer: the program counts what it could not output (dropped), and the kernel
+     * counts the same records and reports them in a LOST record once there is room (lost).
+     */
+    @Test
+    void aFullPerfBufferIsBothDroppedByTheProgramAndLostByTheKernel() throws Exception {
+        Kernel.require();
+        try (ExecBurst burst = new ExecBurst();
+             ExecTracer tracer = new ExecTracer(ExecTracer.Transport.PERFBUF, 256 * 1024, 1, event -> true)) {
+            burst.run(PROCESSES); // one page per CPU holds a few execs; nothing reads meanwhile
+            assertTrue(tracer.dropped() > 0, "nothing dropped");
+            while (tracer.poll(Duration.ZERO) > 0) {
+                // empty every CPU's buffer
+            }
+            // The next output on a CPU that lost writes the LOST record first.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (tracer.lost() == 0 && System.nanoTime() < deadline) {
+                burst.run(10);
+                tracer.poll(Duration.ofMillis(10));
+            }
+            assertTrue(tracer.lost() > 0, "no LOST record read");
+            assertTrue(tracer.lost() <= tracer.dropped(), tracer.lost() + " lost, " + tracer.dropped() + " dropped");
         }
     }
 }
