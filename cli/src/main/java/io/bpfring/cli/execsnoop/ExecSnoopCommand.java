@@ -98,7 +98,7 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             return loop.accept(ExecRecord.readNow(event));
         })) {
             ring = loop.ring("execs", tracer.bufferBytes(), tracer::availableBytes);
-            loop.run(new TraceLoop.Source() {
+            return loop.run(new TraceLoop.Source() {
                 @Override
                 public void poll(Duration timeout) {
                     tracer.poll(timeout);
@@ -113,6 +113,5 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             }, spec.commandLine().getErr(), "Tracing execs through " + how.option() + " (" + tracer.memory()
                     + "). Ctrl-C to stop.");
         }
-        return 0;
     }
 }

@@ -120,14 +120,13 @@ public final class RunCommand implements Callable<Integer> {
                 if (readers.isEmpty()) {
                     throw new IllegalArgumentException(object + " has no ring buffer (RINGBUF) or perf event array map to read");
                 }
-                loop.run(source(loop, List.copyOf(readers.values())), err,
+                return loop.run(source(loop, List.copyOf(readers.values())), err,
                         String.format("Reading %s as struct %s (%d bytes, from %s). Ctrl-C to stop.",
                                 String.join(", ", readers.keySet()), record, decoder.size(), struct.from()));
             } finally {
                 readers.values().forEach(EventReader::close);
             }
         }
-        return 0;
     }
 
     /**
