@@ -16,11 +16,12 @@ import java.util.function.LongSupplier;
 
 /**
  * The read loop of a tracing command (run, execsnoop), made by {@link SinkOptionsMixin#loop}:
- * connects the sinks, polls the command's buffers until the duration, the count or Ctrl-C, hands
- * each record to every sink, and closes them, which prints the closing line. Live counters go to
- * the error stream every few seconds meanwhile, from the sinks.
+ * connects the sinks before the command loads anything, polls the command's buffers until the
+ * duration, the count or Ctrl-C, hands each record to every sink, and closes them, which prints
+ * the closing line. Live counters go to the error stream every few seconds meanwhile, from the
+ * sinks.
  */
-public final class TraceLoop {
+public final class TraceLoop implements AutoCloseable {
     private static final Duration POLL_SLICE = Duration.ofMillis(100);
     /** The signals that end the loop like the duration does, with the closing line. */
     private static final List<String> STOP_SIGNALS = List.of("INT", "TERM");
@@ -66,14 +67,26 @@ public final class TraceLoop {
     }
 
     /**
-     * Connects the sinks (a {@link io.bpfring.sinks.SinkException} here is one line, and nothing
-     * has been read), prints {@code banner}, reads until the duration, the count or Ctrl-C, then
-     * delivers what is queued and prints the closing line.
+     * Connects the sinks: a {@link io.bpfring.sinks.SinkException} here is one line. Commands call
+     * it before loading anything, so that a broker that does not answer leaves nothing attached.
+     */
+    public void start() {
+        sinks.start();
+    }
+
+    /** Closes the sinks without the closing line if {@link #run} has not: the command failed before reading. */
+    @Override
+    public void close() {
+        sinks.closeQuietly();
+    }
+
+    /**
+     * Prints {@code banner}, reads until the duration, the count or Ctrl-C, then delivers what is
+     * queued and prints the closing line. The sinks must be {@linkplain #start started}.
      *
      * @return the command's exit status: 0, or 128 plus the signal's number after Ctrl-C (130) or SIGTERM (143)
      */
     public int run(Source source, PrintWriter err, String banner) {
-        sinks.start();
         err.println(banner);
         err.flush();
         // A signal handler, not a shutdown hook, ends the loop: shutdown hooks run all at once, and

@@ -93,7 +93,8 @@ public final class ExecSnoopCommand implements Callable<Integer> {
     public Integer call() {
         ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
         TraceLoop loop = output.loop(ExecRecord.TABLE, duration, count);
-        try (ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, event -> {
+        loop.start();
+        try (loop; ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, event -> {
             ring.record(ExecEvent.SIZE);
             return loop.accept(ExecRecord.readNow(event));
         })) {

@@ -112,7 +112,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         TraceLoop loop = output.loop(DecodedRecords.table(decoder), duration, count);
         DecodedRecords records = new DecodedRecords(decoder, struct.btf(), struct.id(), output.printsTable());
-        try (BpfObject loaded = file.spec.load()) {
+        loop.start();
+        try (loop; BpfObject loaded = file.spec.load()) {
             attachAll(loaded, err);
             Map<String, EventReader> readers = new LinkedHashMap<>();
             try {

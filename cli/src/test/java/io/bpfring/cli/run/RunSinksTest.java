@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +77,21 @@ class RunSinksTest {
         assertEquals(1, err.stream().filter(line -> line.startsWith("warning: ")).count(), run.err());
         assertTrue(run.lines().stream().anyMatch(line -> line.contains("\"comm\":\"" + run.comm() + "\",\"filename\":\"/bin/true\"")),
                 "exec_tp did not run: " + run.out());
+    }
+
+    /** Sinks connect before the object loads: attaching missing_tp would print a warning line first. */
+    @Test
+    void anUnreachableBrokerStopsTheRunBeforeAnythingIsLoaded() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Cli.Result run = Cli.run("run", Fixtures.object("missing_tracepoint.bpf.o").toString(),
+                "--sink", "kafka://127.0.0.1:" + port + "/execs", "-d", "1s");
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals(List.of("bpfring run: kafka://127.0.0.1:" + port + "/execs: no Kafka broker answered at 127.0.0.1:"
+                + port + " within 5000 ms"), run.err().lines().toList());
+        assertEquals("", run.out());
     }
 
     /** Ctrl-C (SIGINT) to bpfring run in a JVM of its own: the records so far, the closing line, exit status 130. */
