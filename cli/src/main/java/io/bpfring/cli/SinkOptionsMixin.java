@@ -25,9 +25,6 @@ import java.util.Locale;
  * that writes to them.
  */
 public final class SinkOptionsMixin {
-    /** Beyond the sinks' own close timeout, for Ctrl-C to wait for the closing line. */
-    private static final Duration CLOSE_MARGIN = Duration.ofSeconds(5);
-
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -104,8 +101,7 @@ public final class SinkOptionsMixin {
             if (metrics != null) {
                 options.metrics(metrics);
             }
-            return new TraceLoop(Sinks.parse(all, options), duration, count,
-                    options.closeTimeout().plus(CLOSE_MARGIN));
+            return new TraceLoop(Sinks.parse(all, options), duration, count);
         } catch (SinkException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }

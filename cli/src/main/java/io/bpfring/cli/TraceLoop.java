@@ -4,20 +4,27 @@ import io.bpfring.sinks.RingMeter;
 import io.bpfring.sinks.SinkRecord;
 import io.bpfring.sinks.SinkSet;
 
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
  * The read loop of a tracing command (run, execsnoop), made by {@link SinkOptionsMixin#loop}:
- * connects the sinks, polls the command's buffers until the duration, the count or Ctrl-C, hands
- * each record to every sink, and closes them, which prints the closing line. Live counters go to
- * the error stream every few seconds meanwhile, from the sinks.
+ * connects the sinks before the command loads anything, polls the command's buffers until the
+ * duration, the count or Ctrl-C, hands each record to every sink, and closes them, which prints
+ * the closing line. Live counters go to the error stream every few seconds meanwhile, from the
+ * sinks.
  */
-public final class TraceLoop {
+public final class TraceLoop implements AutoCloseable {
     private static final Duration POLL_SLICE = Duration.ofMillis(100);
+    /** The signals that end the loop like the duration does, with the closing line. */
+    private static final List<String> STOP_SIGNALS = List.of("INT", "TERM");
 
     /** What the loop reads: a command's buffers. */
     public interface Source {
@@ -31,14 +38,13 @@ public final class TraceLoop {
     private final SinkSet sinks;
     private final Duration duration;
     private final long count;
-    private final Duration closeWait;
     private volatile boolean interrupted;
+    private volatile int exitStatus;
 
-    TraceLoop(SinkSet sinks, Duration duration, long count, Duration closeWait) {
+    TraceLoop(SinkSet sinks, Duration duration, long count) {
         this.sinks = sinks;
         this.duration = duration;
         this.count = count;
-        this.closeWait = closeWait;
     }
 
     /** A buffer to count for the metrics, the live counters and the closing line. */
@@ -61,25 +67,48 @@ public final class TraceLoop {
     }
 
     /**
-     * Connects the sinks (a {@link io.bpfring.sinks.SinkException} here is one line, and nothing
-     * has been read), prints {@code banner}, reads until the duration, the count or Ctrl-C, then
-     * delivers what is queued and prints the closing line. On Ctrl-C the JVM waits for that line.
+     * Connects the sinks: a {@link io.bpfring.sinks.SinkException} here is one line. Commands call
+     * it before loading anything, so that a broker that does not answer leaves nothing attached.
      */
-    public void run(Source source, PrintWriter err, String banner) {
+    public void start() {
         sinks.start();
+    }
+
+    /** Closes the sinks without the closing line if {@link #run} has not: the command failed before reading. */
+    @Override
+    public void close() {
+        sinks.closeQuietly();
+    }
+
+    /**
+     * Prints {@code banner}, reads until the duration, the count or Ctrl-C, then delivers what is
+     * queued and prints the closing line. The sinks must be {@linkplain #start started}.
+     *
+     * @return the command's exit status: 0, or 128 plus the signal's number after Ctrl-C (130) or SIGTERM (143)
+     */
+    public int run(Source source, PrintWriter err, String banner) {
         err.println(banner);
         err.flush();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread onCtrlC = new Thread(() -> {
+        // A signal handler, not a shutdown hook, ends the loop: shutdown hooks run all at once, and
+        // the JDK's Flight Recorder hook stops every recording, a jfr: sink's too, while it is still
+        // being written to. A second Ctrl-C finds the JVM's own handler again and quits at once.
+        Map<Signal, SignalHandler> previous = new HashMap<>();
+        SignalHandler stop = signal -> {
+            exitStatus = 128 + signal.getNumber();
             interrupted = true;
             source.wakeup();
-            try {
-                finished.await(closeWait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            restore(previous);
+        };
+        synchronized (previous) {
+            for (String name : STOP_SIGNALS) {
+                Signal signal = new Signal(name);
+                try {
+                    previous.put(signal, Signal.handle(signal, stop));
+                } catch (IllegalArgumentException e) {
+                    // The JVM keeps this one (-Xrs, or ignored by the parent): it ends the JVM as before.
+                }
             }
-        });
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        }
         try (sinks) {
             // Time gone by is a difference of nanoTime, which holds across its wrap; no deadline to overflow.
             long start = System.nanoTime();
@@ -91,10 +120,15 @@ public final class TraceLoop {
                 source.poll(left.compareTo(POLL_SLICE) < 0 ? left : POLL_SLICE);
             }
         } finally {
-            finished.countDown();
-            if (!interrupted) {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            }
+            restore(previous);
+        }
+        return exitStatus;
+    }
+
+    private static void restore(Map<Signal, SignalHandler> previous) {
+        synchronized (previous) {
+            previous.forEach(Signal::handle);
+            previous.clear();
         }
     }
 }

@@ -169,7 +169,20 @@ public final class SinkSet implements AutoCloseable {
      * stream ({@link #summary()} has the same counts). Calling it again does nothing.
      */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(true);
+    }
+
+    /**
+     * Closes every sink as {@link #close} does but prints no closing line: for a tool that
+     * failed after {@link #start} and before reading, whose one line is its error. Does nothing
+     * once closed.
+     */
+    public void closeQuietly() {
+        close(false);
+    }
+
+    private synchronized void close(boolean report) {
         if (summary != null) {
             return;
         }
@@ -197,7 +210,7 @@ public final class SinkSet implements AutoCloseable {
             metrics.close();
         }
         summary = new Summary(records(), ringStats(), sinkStats());
-        if (started) {
+        if (started && report) {
             options.err().println(summary.line());
             options.err().flush();
         }

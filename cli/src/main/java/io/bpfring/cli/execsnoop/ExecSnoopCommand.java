@@ -93,12 +93,13 @@ public final class ExecSnoopCommand implements Callable<Integer> {
     public Integer call() {
         ExecTracer.Transport how = ExecTracer.Transport.ofOption(transport);
         TraceLoop loop = output.loop(ExecRecord.TABLE, duration, count);
-        try (ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, event -> {
+        loop.start();
+        try (loop; ExecTracer tracer = new ExecTracer(how, ringSize, pagesPerCpu, event -> {
             ring.record(ExecEvent.SIZE);
             return loop.accept(ExecRecord.readNow(event));
         })) {
             ring = loop.ring("execs", tracer.bufferBytes(), tracer::availableBytes);
-            loop.run(new TraceLoop.Source() {
+            return loop.run(new TraceLoop.Source() {
                 @Override
                 public void poll(Duration timeout) {
                     tracer.poll(timeout);
@@ -113,6 +114,5 @@ public final class ExecSnoopCommand implements Callable<Integer> {
             }, spec.commandLine().getErr(), "Tracing execs through " + how.option() + " (" + tracer.memory()
                     + "). Ctrl-C to stop.");
         }
-        return 0;
     }
 }

@@ -112,7 +112,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         TraceLoop loop = output.loop(DecodedRecords.table(decoder), duration, count);
         DecodedRecords records = new DecodedRecords(decoder, struct.btf(), struct.id(), output.printsTable());
-        try (BpfObject loaded = file.spec.load()) {
+        loop.start();
+        try (loop; BpfObject loaded = file.spec.load()) {
             attachAll(loaded, err);
             Map<String, EventReader> readers = new LinkedHashMap<>();
             try {
@@ -120,14 +121,13 @@ public final class RunCommand implements Callable<Integer> {
                 if (readers.isEmpty()) {
                     throw new IllegalArgumentException(object + " has no ring buffer (RINGBUF) or perf event array map to read");
                 }
-                loop.run(source(loop, List.copyOf(readers.values())), err,
+                return loop.run(source(loop, List.copyOf(readers.values())), err,
                         String.format("Reading %s as struct %s (%d bytes, from %s). Ctrl-C to stop.",
                                 String.join(", ", readers.keySet()), record, decoder.size(), struct.from()));
             } finally {
                 readers.values().forEach(EventReader::close);
             }
         }
-        return 0;
     }
 
     /**

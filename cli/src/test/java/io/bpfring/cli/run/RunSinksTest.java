@@ -11,12 +11,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,12 +79,63 @@ class RunSinksTest {
                 "exec_tp did not run: " + run.out());
     }
 
+    /** Sinks connect before the object loads: attaching missing_tp would print a warning line first. */
+    @Test
+    void anUnreachableBrokerStopsTheRunBeforeAnythingIsLoaded() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Cli.Result run = Cli.run("run", Fixtures.object("missing_tracepoint.bpf.o").toString(),
+                "--sink", "kafka://127.0.0.1:" + port + "/execs", "-d", "1s");
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals(List.of("bpfring run: kafka://127.0.0.1:" + port + "/execs: no Kafka broker answered at 127.0.0.1:"
+                + port + " within 5000 ms"), run.err().lines().toList());
+        assertEquals("", run.out());
+    }
+
     /** Ctrl-C (SIGINT) to bpfring run in a JVM of its own: the records so far, the closing line, exit status 130. */
     @Test
     void ctrlCEndsTheRunWithTheClosingLine() throws Exception {
+        Interrupted run = interrupt("run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(), "--json");
+        List<String> records = run.out().lines().toList();
+        assertTrue(records.size() >= 3, "records: " + records);
+        assertEquals(List.of("sinks: " + records.size() + " records (ring events: 0 lost); stdout:json: " + records.size()
+                + " delivered, 0 dropped, 0 failed, 0 unsent"), run.err());
+    }
+
+    /**
+     * Ctrl-C while writing a Flight Recorder file: the JDK's own shutdown hook stops every
+     * recording, so the file must be written before it runs, with every record delivered.
+     */
+    @Test
+    void ctrlCLeavesAFlightRecorderFileWithEveryDeliveredRecord() throws Exception {
+        Path file = dir.resolve("execs.jfr");
+        Interrupted run = interrupt("run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(),
+                "--sink", "jfr:" + file);
+        assertEquals(1, run.err().size(), String.join("\n", run.err()));
+        Matcher closing = Pattern.compile("sinks: (\\d+) records \\(ring events: 0 lost\\); jfr:" + Pattern.quote(file.toString())
+                + ": (\\d+) delivered, 0 dropped, 0 failed, 0 unsent").matcher(run.err().getFirst());
+        assertTrue(closing.matches(), run.err().getFirst());
+        long delivered = Long.parseLong(closing.group(2));
+        assertTrue(delivered >= 3, run.err().getFirst());
+        long inFile = RecordingFile.readAllEvents(file).stream()
+                .filter(event -> event.getEventType().getName().equals("bpfring.event")).count();
+        assertEquals(delivered, inFile, "records in " + file);
+    }
+
+    /** What bpfring printed, in a JVM of its own, when SIGINT ended it while this test was execing. */
+    private record Interrupted(String out, List<String> err) {
+    }
+
+    /**
+     * Starts bpfring with {@code args} in a JVM of its own, execs /bin/true once it reads, and
+     * sends SIGINT while still execing; checks it exits with 130.
+     */
+    private static Interrupted interrupt(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(), "--json"));
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
         Process bpfring = new ProcessBuilder(command).start();
         bpfring.getOutputStream().close();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(bpfring.getInputStream()));
@@ -93,13 +147,15 @@ class RunSinksTest {
         }
         Thread.sleep(300);
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(bpfring.pid())).start().waitFor());
-        assertTrue(bpfring.waitFor(30, TimeUnit.SECONDS), "bpfring run did not end on SIGINT");
+        // Execs go on while bpfring ends: records read after SIGINT must be delivered or not counted.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!bpfring.waitFor(10, TimeUnit.MILLISECONDS) && System.nanoTime() - deadline < 0) {
+            new ProcessBuilder("/bin/true").start().waitFor();
+        }
+        assertTrue(bpfring.waitFor(1, TimeUnit.SECONDS), "bpfring did not end on SIGINT");
         List<String> rest = err.lines().toList();
         assertEquals(130, bpfring.exitValue(), String.join("\n", rest));
-        List<String> records = out.get(10, TimeUnit.SECONDS).lines().toList();
-        assertTrue(records.size() >= 3, "records: " + records);
-        assertEquals(List.of("sinks: " + records.size() + " records (ring events: 0 lost); stdout:json: " + records.size()
-                + " delivered, 0 dropped, 0 failed, 0 unsent"), rest);
+        return new Interrupted(out.get(10, TimeUnit.SECONDS), rest);
     }
 
     private static String read(java.io.InputStream in) {
