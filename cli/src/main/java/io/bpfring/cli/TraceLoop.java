@@ -71,7 +71,7 @@ public final class TraceLoop implements AutoCloseable {
      * it before loading anything, so that a broker that does not answer leaves nothing attached.
      */
     public void start() {
-        sinks.start();
+        sinks.open();
     }
 
     /** Closes the sinks without the closing line if {@link #run} has not: the command failed before reading. */
@@ -82,13 +82,14 @@ public final class TraceLoop implements AutoCloseable {
 
     /**
      * Prints {@code banner}, reads until the duration, the count or Ctrl-C, then delivers what is
-     * queued and prints the closing line. The sinks must be {@linkplain #start started}.
+     * queued and prints the closing line. The sinks must be {@linkplain #start connected}.
      *
      * @return the command's exit status: 0, or 128 plus the signal's number after Ctrl-C (130) or SIGTERM (143)
      */
     public int run(Source source, PrintWriter err, String banner) {
         err.println(banner);
         err.flush();
+        sinks.begin(); // a table's header now, not before a load that may fail
         // A signal handler, not a shutdown hook, ends the loop: shutdown hooks run all at once, and
         // the JDK's Flight Recorder hook stops every recording, a jfr: sink's too, while it is still
         // being written to. A second Ctrl-C finds the JVM's own handler again and quits at once.

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -52,7 +53,7 @@ public final class SinkSet implements AutoCloseable {
         return hooked;
     }
 
-    private enum State { NEW, STARTED, CLOSED }
+    private enum State { NEW, OPEN, STARTED, CLOSED }
 
     private final List<Sink> sinks;
     private final Sink[] array;
@@ -84,15 +85,22 @@ public final class SinkSet implements AutoCloseable {
         return meter;
     }
 
+    /** {@link #open} and {@link #begin} in one. */
+    public void start() {
+        open();
+        begin();
+    }
+
     /**
      * Connects every sink (a broker that does not answer, a missing topic, a file that cannot be
-     * written are found here), then starts the metrics endpoint and the live counters.
+     * written are found here) and starts the metrics endpoint, but writes nothing yet: a tool
+     * opens its sinks before it loads anything, and {@link #begin}s once it reads.
      *
      * @throws SinkException with a one-line message; the sinks opened so far are closed again
      */
-    public void start() {
+    public void open() {
         if (state != State.NEW) {
-            throw new IllegalStateException("sinks already " + (state == State.STARTED ? "started" : "closed"));
+            throw new IllegalStateException("sinks already " + state.name().toLowerCase(Locale.ROOT));
         }
         List<Sink> opened = new ArrayList<>();
         try {
@@ -109,6 +117,17 @@ public final class SinkSet implements AutoCloseable {
             }
             state = State.CLOSED;
             throw e;
+        }
+        state = State.OPEN;
+    }
+
+    /**
+     * Starts every sink's writing thread (a table's fixed header is printed then) and the live
+     * counters: reading begins. The sinks must be {@linkplain #open open}.
+     */
+    public void begin() {
+        if (state != State.OPEN) {
+            throw new IllegalStateException("sinks not open, or begun already, or closed");
         }
         for (Sink sink : sinks) {
             sink.start();
@@ -187,6 +206,7 @@ public final class SinkSet implements AutoCloseable {
             return;
         }
         boolean started = state == State.STARTED;
+        boolean openOnly = state == State.OPEN;
         state = State.CLOSED;
         if (status != null) {
             status.stop();
@@ -202,6 +222,10 @@ public final class SinkSet implements AutoCloseable {
                 sinkStats().forEach(JfrEvents.SinkStatistics::commit);
             }
             for (Sink sink : sinks) {
+                sink.finish();
+            }
+        } else if (openOnly) {
+            for (Sink sink : sinks) { // connected, never written to
                 sink.finish();
             }
         }
