@@ -58,8 +58,6 @@ public final class RingConsumer {
      * (moved by someone else, or never checked) checks it against the producer position first.
      */
     private long leftAt;
-    /** The producer position a reclaiming consumer read last (see {@link #consumeReclaiming}). */
-    private long knownProducer;
     /** What made this consumer find the ring corrupt: every later call reports it again. */
     private CorruptRingException corruption;
 
@@ -187,12 +185,10 @@ public final class RingConsumer {
      */
     private int consumeReclaiming(RecordHandler handler, long limit) {
         long start = consumerPosition();
-        // The producer position as last read, kept between calls: producers only move it on, so a
-        // record that ends before it is within what they reserved. It is read again only for a
-        // record that runs past it, or when the consumer position moved under this consumer.
-        // Read per call, it pulled the line every producer writes into each poll: with one
-        // producer, bpfring mpsc fell from 1.18 to 0.69 of agrona at 16-byte records.
-        long prod = start != leftAt ? producerPosition(start) : knownProducer;
+        if (start != leftAt) {
+            producerPosition(start);
+        }
+        long prod = start; // as in the other loop; an empty ring reads BUSY and needs no read of it
         MemorySegment data = this.data;
         RecordView view = this.view;
         long mask = this.mask;
@@ -235,7 +231,6 @@ public final class RingConsumer {
             }
         }
         leftAt = cons;
-        knownProducer = prod;
         return delivered;
     }
 
