@@ -97,7 +97,7 @@ class RunSinksTest {
     /** Ctrl-C (SIGINT) to bpfring run in a JVM of its own: the records so far, the closing line, exit status 130. */
     @Test
     void ctrlCEndsTheRunWithTheClosingLine() throws Exception {
-        Interrupted run = interrupt("run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(), "--json");
+        Interrupted run = interrupt("INT", 130, "run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(), "--json");
         List<String> records = run.out().lines().toList();
         assertTrue(records.size() >= 3, "records: " + records);
         assertEquals(List.of("sinks: " + records.size() + " records (ring events: 0 lost); stdout:json: " + records.size()
@@ -111,7 +111,7 @@ class RunSinksTest {
     @Test
     void ctrlCLeavesAFlightRecorderFileWithEveryDeliveredRecord() throws Exception {
         Path file = dir.resolve("execs.jfr");
-        Interrupted run = interrupt("run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(),
+        Interrupted run = interrupt("INT", 130, "run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(),
                 "--sink", "jfr:" + file);
         assertEquals(1, run.err().size(), String.join("\n", run.err()));
         Matcher closing = Pattern.compile("sinks: (\\d+) records \\(ring events: 0 lost\\); jfr:" + Pattern.quote(file.toString())
@@ -124,15 +124,25 @@ class RunSinksTest {
         assertEquals(delivered, inFile, "records in " + file);
     }
 
-    /** What bpfring printed, in a JVM of its own, when SIGINT ended it while this test was execing. */
+    /** SIGTERM (a service manager's stop) ends the run as Ctrl-C does: every record, the closing line, status 143. */
+    @Test
+    void sigtermEndsTheRunAsCtrlCDoes() throws Exception {
+        Interrupted run = interrupt("TERM", 143, "run", Fixtures.object("execsnoop_ringbuf_output.bpf.o").toString(), "--json");
+        List<String> records = run.out().lines().toList();
+        assertTrue(records.size() >= 3, "records: " + records);
+        assertEquals(List.of("sinks: " + records.size() + " records (ring events: 0 lost); stdout:json: " + records.size()
+                + " delivered, 0 dropped, 0 failed, 0 unsent"), run.err());
+    }
+
+    /** What bpfring printed, in a JVM of its own, when a signal ended it while this test was execing. */
     private record Interrupted(String out, List<String> err) {
     }
 
     /**
      * Starts bpfring with {@code args} in a JVM of its own, execs /bin/true once it reads, and
-     * sends SIGINT while still execing; checks it exits with 130.
+     * sends SIG{@code signal} while still execing; checks it exits with {@code status}.
      */
-    private static Interrupted interrupt(String... args) throws Exception {
+    private static Interrupted interrupt(String signal, int status, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
@@ -146,15 +156,15 @@ class RunSinksTest {
             new ProcessBuilder("/bin/true").start().waitFor();
         }
         Thread.sleep(300);
-        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(bpfring.pid())).start().waitFor());
-        // Execs go on while bpfring ends: records read after SIGINT must be delivered or not counted.
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(bpfring.pid())).start().waitFor());
+        // Execs go on while bpfring ends: records read after the signal must be delivered or not counted.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!bpfring.waitFor(10, TimeUnit.MILLISECONDS) && System.nanoTime() - deadline < 0) {
             new ProcessBuilder("/bin/true").start().waitFor();
         }
-        assertTrue(bpfring.waitFor(1, TimeUnit.SECONDS), "bpfring did not end on SIGINT");
+        assertTrue(bpfring.waitFor(1, TimeUnit.SECONDS), "bpfring did not end on SIG" + signal);
         List<String> rest = err.lines().toList();
-        assertEquals(130, bpfring.exitValue(), String.join("\n", rest));
+        assertEquals(status, bpfring.exitValue(), String.join("\n", rest));
         return new Interrupted(out.get(10, TimeUnit.SECONDS), rest);
     }
 
