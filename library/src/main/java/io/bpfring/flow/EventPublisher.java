@@ -102,7 +102,9 @@ public final class EventPublisher implements Flow.Publisher<Record>, AutoCloseab
 
     /**
      * Ends the reading, and completes the subscribers once they have what was read. Under
-     * {@link Overflow#BLOCK} the record being handed to a full subscriber goes first.
+     * {@link Overflow#BLOCK} the record being handed to a full subscriber goes first: the reading
+     * thread ends only once that subscriber requests more or cancels, so a subscriber that does
+     * neither keeps it waiting ({@link #awaitTermination} says whether it has ended).
      */
     @Override
     public void close() {

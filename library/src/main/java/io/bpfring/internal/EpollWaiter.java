@@ -50,8 +50,7 @@ public final class EpollWaiter implements Waiter {
      */
     @Override
     public void await(int armed, long timeoutNanos) {
-        int millis = timeoutNanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, (timeoutNanos + 999_999) / 1_000_000);
-        int ready = epoll.await(millis);
+        int ready = epoll.await(Epoll.millis(timeoutNanos));
         for (int i = 0; i < ready; i++) {
             if (epoll.data(i) == EVENTFD_DATA) {
                 wakeups.drain();

@@ -103,7 +103,7 @@ public final class UserRingBufWriter implements AutoCloseable {
                     // EPOLLOUT says "some room", too little for this sample: let the program drain more.
                     LockSupport.parkNanos(Math.min(remaining, 50_000));
                 }
-                someRoom = epoll.awaitReady((int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000)) > 0;
+                someRoom = epoll.awaitReady(Epoll.millis(remaining)) > 0;
                 sample = reserve(length); // throws once closed
                 if (sample != null) {
                     return sample;

@@ -56,6 +56,14 @@ public final class Epoll implements AutoCloseable {
     }
 
     /**
+     * A timeout in nanoseconds as epoll takes it: whole milliseconds rounded up (a wait never
+     * ends before its time), at most {@code Integer.MAX_VALUE}; a negative one, -1: no limit.
+     */
+    public static int millis(long timeoutNanos) {
+        return timeoutNanos < 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(timeoutNanos, 1_000_000L));
+    }
+
+    /**
      * Waits like {@link #await}, but only counts the ready fds, in an event buffer of its own: safe
      * from any number of threads at once.
      */
